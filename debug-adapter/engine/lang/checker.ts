@@ -1,0 +1,998 @@
+// The checker: resolves names (one global scope for the whole program, `runtime·X` reachable as
+// `X`), turns type syntax into types with C layout, types every expression, lays out each
+// function's frame (every local lives in the goroutine's simulated stack), evaluates integer
+// constant expressions, and reports type errors with "did you mean" suggestions.
+import type {
+  Block, Decl, Expr, ExprOf, FuncDecl, Initializer, Loc, Stmt, TranslationUnit, TypeSyntax, VarDecl,
+} from './ast';
+import { BUILTIN_SIGNATURES } from './builtins';
+import { didYouMean, type DiagnosticSink } from './diagnostics';
+import {
+  BASE_TYPES, BOOL, INT32, INT64, UINT32, UINT64, UINTPTR, VOID, VOIDPTR, alignOf, arithmeticType, isIntegral, isPtr,
+  isScalar, layoutStruct, promote, ptrTo, sameType, sizeOf, typeToString, type IntType, type StructType, type Symbol, type Type,
+} from './types';
+
+export type GlobalSym = Extract<Symbol, { k: 'global' }>;
+export type LocalSym = Extract<Symbol, { k: 'local' }>;
+export type FuncSym = Extract<Symbol, { k: 'func' }>;
+export type BuiltinSym = Extract<Symbol, { k: 'builtin' }>;
+export type ConstSym = Extract<Symbol, { k: 'const' }>;
+type FuncType = Extract<Type, { k: 'func' }>;
+
+export interface FuncInfo {
+  decl: FuncDecl;
+  sym: FuncSym;
+  params: LocalSym[];
+  locals: LocalSym[];
+  frameSize: number;
+}
+
+export interface GlobalInfo {
+  sym: GlobalSym;
+  decl: VarDecl;
+}
+
+export interface CheckedProgram {
+  funcs: FuncInfo[];
+  globals: GlobalInfo[];
+  structs: ReadonlyMap<string, StructType>;
+  typedefs: ReadonlyMap<string, Type>;
+  consts: ReadonlyMap<string, ConstSym>;
+  builtins: readonly BuiltinSym[];
+  strings: ExprOf<'string'>[];
+  lookup(name: string): Symbol | undefined;
+}
+
+const THREAD_VARS = new Set(['m', 'g']);
+
+class CheckError extends Error {}
+
+export function check(unit: TranslationUnit, sink: DiagnosticSink): CheckedProgram {
+  return new Checker(sink).run(unit);
+}
+
+class Checker {
+  private readonly globals = new Map<string, Symbol>();
+  private readonly typedefSyntax = new Map<string, TypeSyntax>();
+  private readonly typedefs = new Map<string, Type>();
+  private readonly structs = new Map<string, StructType>();
+  private readonly structSyntax = new Map<string, TypeSyntax & { k: 'struct' }>();
+  private readonly consts = new Map<string, ConstSym>();
+  private readonly funcs: FuncInfo[] = [];
+  private readonly globalInfos: GlobalInfo[] = [];
+  private readonly builtins: BuiltinSym[] = [];
+  private readonly strings: ExprOf<'string'>[] = [];
+  private readonly resolving = new Set<string>();
+  private anonCount = 0;
+  // per function
+  private scopes: Map<string, LocalSym>[] = [];
+  private current: FuncInfo | null = null;
+  private frameTop = 0;
+  private localId = 0;
+  private loopDepth = 0;
+  private switchDepth = 0;
+
+  constructor(private readonly sink: DiagnosticSink) {}
+
+  private error(at: Loc, message: string): never {
+    this.sink.error(at, message);
+    throw new CheckError(message);
+  }
+  /** Runs a check, turning a reported error into "skip this piece" so checking goes on. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof CheckError)) throw e;
+    }
+  }
+
+  run(unit: TranslationUnit): CheckedProgram {
+    // 1. collect type names and struct tags
+    for (const d of unit.decls) {
+      if (d.k === 'typedef') {
+        if (this.typedefSyntax.has(d.name) && !BASE_TYPES.has(d.name)) {
+          // a repeated identical typedef (as C11 allows) is fine; keep the first
+        } else this.typedefSyntax.set(d.name, d.type);
+      }
+      this.collectTags(d.k === 'func' ? d.type : d.type);
+    }
+    // 2. enum constants
+    for (const d of unit.decls) if (d.k === 'tag' || d.k === 'typedef' || d.k === 'var') this.guard(() => this.collectEnums(d.type));
+    // 3. resolve typedefs and structs
+    for (const [name] of this.typedefSyntax) this.guard(() => this.typedef(name, { file: '', line: 0, column: 0 }));
+    for (const [tag] of this.structSyntax) this.guard(() => this.struct(tag, this.structSyntax.get(tag)?.loc as Loc));
+    // 4. builtins
+    this.declareBuiltins();
+    // 5. globals and functions
+    for (const d of unit.decls) {
+      if (d.k === 'var') this.guard(() => this.declareGlobal(d));
+      else if (d.k === 'func') this.guard(() => this.declareFunc(d));
+    }
+    // 6. bodies
+    for (const f of this.funcs) this.guard(() => this.checkFunc(f));
+    for (const gi of this.globalInfos) if (gi.decl.init) this.guard(() => this.checkInitializer(gi.decl.init as Initializer, gi.sym.type));
+    // 7. functions used but never defined
+    for (const [, s] of this.globals) {
+      if (s.k === 'func' && !s.defined && this.usedUndefined.has(s.name)) {
+        for (const at of this.usedUndefined.get(s.name) ?? []) this.sink.error(at, `function '${s.name}' is declared but never defined`);
+      }
+    }
+    return {
+      funcs: this.funcs,
+      globals: this.globalInfos,
+      structs: this.structs,
+      typedefs: this.typedefs,
+      consts: this.consts,
+      builtins: this.builtins,
+      strings: this.strings,
+      lookup: (name) => this.lookupGlobal(name),
+    };
+  }
+  private readonly usedUndefined = new Map<string, Loc[]>();
+
+  // ---- types ----
+  private collectTags(t: TypeSyntax): void {
+    switch (t.k) {
+      case 'struct':
+        if (t.fields) {
+          const tag = t.tag ?? `<anonymous ${++this.anonCount}>`;
+          t.tag = tag;
+          if (this.structSyntax.has(tag)) this.sink.error(t.loc, `redefinition of 'struct ${tag}'`);
+          else this.structSyntax.set(tag, t);
+          for (const f of t.fields) this.collectTags(f.type);
+        }
+        return;
+      case 'ptr': return this.collectTags(t.to);
+      case 'array': return this.collectTags(t.of);
+      case 'func':
+        this.collectTags(t.ret);
+        for (const p of t.params) this.collectTags(p.type);
+        return;
+      default:
+    }
+  }
+
+  private collectEnums(t: TypeSyntax): void {
+    if (t.k === 'enum' && t.items) {
+      let next = 0n;
+      for (const item of t.items) {
+        if (item.value) {
+          this.guard(() => {
+            this.expr(item.value as Expr);
+            next = this.constValue(item.value as Expr);
+          });
+        }
+        if (this.globals.has(item.name)) this.sink.error(item.loc, `redefinition of '${item.name}'`);
+        const sym: ConstSym = { k: 'const', name: item.name, value: next, loc: item.loc, doc: item.doc };
+        this.globals.set(item.name, sym);
+        this.consts.set(item.name, sym);
+        next = BigInt.asIntN(32, next + 1n);
+      }
+    } else if (t.k === 'struct' && t.fields) for (const f of t.fields) this.collectEnums(f.type);
+  }
+
+  private typedef(name: string, at: Loc): Type {
+    const done = this.typedefs.get(name);
+    if (done) return done;
+    const base = BASE_TYPES.get(name);
+    if (base) return base;
+    const syn = this.typedefSyntax.get(name);
+    if (!syn) this.error(at, `unknown type name '${name}'${didYouMean(name, [...this.typedefSyntax.keys(), ...BASE_TYPES.keys()])}`);
+    if (this.resolving.has('typedef ' + name)) this.error(syn.loc, `typedef '${name}' refers to itself`);
+    this.resolving.add('typedef ' + name);
+    try {
+      const t = this.resolve(syn);
+      this.typedefs.set(name, t);
+      return t;
+    } finally {
+      this.resolving.delete('typedef ' + name);
+    }
+  }
+
+  private struct(tag: string, at: Loc): StructType {
+    let s = this.structs.get(tag);
+    if (s) {
+      if (!s.complete && this.resolving.has('struct ' + tag)) this.error(at, `field has incomplete type 'struct ${tag}' (a struct cannot contain itself)`);
+      return s;
+    }
+    const syn = this.structSyntax.get(tag);
+    s = { k: 'struct', tag, fields: [], size: 0, align: 1, complete: false, loc: syn?.loc ?? at };
+    this.structs.set(tag, s);
+    if (!syn?.fields) return s; // incomplete: usable behind a pointer only
+    this.resolving.add('struct ' + tag);
+    try {
+      const fields = syn.fields.map((f) => {
+        const ft = this.resolve(f.type);
+        if (ft.k === 'struct' && !ft.complete) this.error(f.loc, `field '${f.name}' has incomplete type '${typeToString(ft)}'`);
+        if (ft.k === 'void' || ft.k === 'func') this.error(f.loc, `field '${f.name}' has invalid type '${typeToString(ft)}'`);
+        return { name: f.name, type: ft, loc: f.loc, doc: f.doc };
+      });
+      const seen = new Set<string>();
+      for (const f of fields) {
+        if (seen.has(f.name)) this.sink.error(f.loc, `duplicate member '${f.name}'`);
+        seen.add(f.name);
+      }
+      layoutStruct(s, fields);
+    } finally {
+      this.resolving.delete('struct ' + tag);
+    }
+    return s;
+  }
+
+  private resolve(t: TypeSyntax): Type {
+    switch (t.k) {
+      case 'named': return this.typedef(t.name, t.loc);
+      case 'struct': {
+        if (!t.tag) this.error(t.loc, 'anonymous struct without fields');
+        return this.struct(t.tag, t.loc);
+      }
+      case 'enum': return INT32;
+      case 'ptr': {
+        if (t.to.k === 'struct' && t.to.tag && !this.structs.has(t.to.tag) && !this.structSyntax.has(t.to.tag)) {
+          // pointer to a struct declared nowhere: an opaque type
+          return ptrTo(this.struct(t.to.tag, t.loc));
+        }
+        if (t.to.k === 'named' && this.typedefSyntax.get(t.to.name)?.k === 'struct') {
+          const syn = this.typedefSyntax.get(t.to.name) as TypeSyntax & { k: 'struct' };
+          if (syn.tag) return ptrTo(this.structs.get(syn.tag) ?? this.struct(syn.tag, t.loc));
+        }
+        return ptrTo(this.resolve(t.to));
+      }
+      case 'array': {
+        const of = this.resolve(t.of);
+        if (of.k === 'void' || of.k === 'func') this.error(t.loc, `array of '${typeToString(of)}' is not allowed`);
+        if (of.k === 'struct' && !of.complete) this.error(t.loc, `array has incomplete element type '${typeToString(of)}'`);
+        if (!t.size) return { k: 'array', of, len: 0 };
+        this.expr(t.size);
+        const n = this.constValue(t.size);
+        if (n < 0n) this.error(t.size.loc, 'array size is negative');
+        return { k: 'array', of, len: Number(n) };
+      }
+      case 'func': {
+        const ret = this.resolve(t.ret);
+        if (ret.k === 'struct' || ret.k === 'array') this.error(t.loc, `functions returning '${typeToString(ret)}' by value are not supported in SimC; return a pointer`);
+        const params = t.params.map((p) => {
+          const pt = this.resolve(p.type);
+          if (pt.k === 'struct') this.error(p.loc, `passing structs by value is not supported in SimC; pass a pointer`);
+          return pt.k === 'array' ? ptrTo(pt.of) : pt.k === 'func' ? ptrTo(pt) : pt;
+        });
+        return { k: 'func', ret, params, variadic: t.variadic };
+      }
+    }
+  }
+
+  private declareBuiltins(): void {
+    const parseSig = (s: string): Type => {
+      const fp = /^(\w+)\(\*\)\((.*)\)$/.exec(s);
+      if (fp) return ptrTo({ k: 'func', ret: parseSig(fp[1]), params: fp[2] ? fp[2].split(',').map((x) => parseSig(x.trim())) : [], variadic: false });
+      let stars = 0;
+      let name = s;
+      while (name.endsWith('*')) {
+        stars++;
+        name = name.slice(0, -1);
+      }
+      let t: Type = BASE_TYPES.get(name) ?? (this.typedefSyntax.has(name) ? this.safeTypedef(name) : VOID);
+      for (let i = 0; i < stars; i++) t = ptrTo(t);
+      return t;
+    };
+    BUILTIN_SIGNATURES.forEach((sig, id) => {
+      const [name, ret, ...rest] = sig;
+      const variadic = rest[rest.length - 1] === '...';
+      const params = (variadic ? rest.slice(0, -1) : rest).map(parseSig);
+      const sym: BuiltinSym = { k: 'builtin', name, type: { k: 'func', ret: parseSig(ret), params, variadic }, id };
+      this.builtins.push(sym);
+      this.globals.set(name, sym);
+    });
+  }
+  private safeTypedef(name: string): Type {
+    try {
+      return this.typedef(name, { file: '', line: 0, column: 0 });
+    } catch {
+      return VOID;
+    }
+  }
+
+  // ---- global declarations ----
+  private declareGlobal(d: VarDecl): void {
+    if (THREAD_VARS.has(d.name)) {
+      this.globals.set(d.name, { k: 'threadvar', name: d.name as 'm' | 'g', type: this.resolve(d.type) });
+      return;
+    }
+    let type = this.resolve(d.type);
+    if (type.k === 'void') this.error(d.loc, `variable '${d.name}' declared void`);
+    const prev = this.globals.get(d.name);
+    if (prev) {
+      if (prev.k === 'global') {
+        if (!sameType(prev.type, type) && !(prev.type.k === 'array' && type.k === 'array' && (prev.type.len === 0 || type.len === 0))) {
+          this.error(d.loc, `conflicting types for '${d.name}' ('${typeToString(type)}' vs '${typeToString(prev.type)}' at line ${prev.loc.line})`);
+        }
+        if (d.storage !== 'extern') {
+          if (!prev.isExtern && (d.init || this.globalInfos.find((g) => g.sym === prev)?.decl.init)) this.error(d.loc, `redefinition of '${d.name}'`);
+          if (prev.type.k === 'array' && prev.type.len === 0) prev.type = type;
+          prev.isExtern = false;
+          const info = this.globalInfos.find((g) => g.sym === prev);
+          if (info && d.init) info.decl = d;
+          prev.loc = d.loc;
+          prev.doc = d.doc ?? prev.doc;
+        }
+        d.sym = prev;
+        return;
+      }
+      if (prev.k !== 'builtin') this.error(d.loc, `redefinition of '${d.name}' as a different kind of symbol`);
+    }
+    if (type.k === 'array' && type.len === 0 && d.init?.k === 'list') type = { ...type, len: this.initListLength(d.init) };
+    if (type.k === 'array' && type.len === 0 && d.init?.k === 'expr' && d.init.e.k === 'string') type = { ...type, len: d.init.e.bytes.length + 1 };
+    if (type.k === 'struct' && !type.complete) this.error(d.loc, `variable '${d.name}' has incomplete type '${typeToString(type)}'`);
+    const sym: GlobalSym = { k: 'global', name: d.name, type, addr: 0, loc: d.loc, doc: d.doc, isExtern: d.storage === 'extern' };
+    this.globals.set(d.name, sym);
+    this.globalInfos.push({ sym, decl: d });
+    d.sym = sym;
+  }
+
+  private initListLength(init: Initializer & { k: 'list' }): number {
+    let idx = 0;
+    let max = 0;
+    for (const item of init.items) {
+      if (item.index) {
+        this.expr(item.index);
+        idx = Number(this.constValue(item.index));
+      }
+      idx++;
+      max = Math.max(max, idx);
+    }
+    return max;
+  }
+
+  private declareFunc(d: FuncDecl): void {
+    const type = this.resolve(d.type) as FuncType;
+    const prev = this.globals.get(d.name);
+    if (prev && prev.k === 'func') {
+      if (!sameType(prev.type, type)) this.error(d.loc, `conflicting types for '${d.name}' ('${typeToString(type)}' vs '${typeToString(prev.type)}' at ${prev.loc.file.split('/').pop()}:${prev.loc.line})`);
+      if (d.body) {
+        if (prev.defined) this.error(d.loc, `redefinition of '${d.name}' (first defined at ${prev.loc.file.split('/').pop()}:${prev.loc.line})`);
+        prev.defined = true;
+        prev.loc = d.loc;
+        prev.doc = d.doc ?? prev.doc;
+        prev.index = this.funcs.length;
+        this.funcs.push({ decl: d, sym: prev, params: [], locals: [], frameSize: 0 });
+      }
+      return;
+    }
+    if (prev && prev.k === 'builtin') this.error(d.loc, `'${d.name}' is a builtin of the VM and cannot be redefined`);
+    if (prev) this.error(d.loc, `redefinition of '${d.name}' as a different kind of symbol`);
+    const sym: FuncSym = { k: 'func', name: d.name, type, index: -1, loc: d.loc, doc: d.doc, defined: !!d.body };
+    this.globals.set(d.name, sym);
+    if (d.body) {
+      sym.index = this.funcs.length;
+      this.funcs.push({ decl: d, sym, params: [], locals: [], frameSize: 0 });
+    }
+  }
+
+  /** Global lookup; `X` finds `runtime·X` and `runtime·X` finds `X` when the exact name is absent. */
+  private lookupGlobal(name: string): Symbol | undefined {
+    const exact = this.globals.get(name);
+    if (exact) return exact;
+    if (!name.includes('·')) return this.globals.get('runtime·' + name);
+    if (name.startsWith('runtime·')) return this.globals.get(name.slice('runtime·'.length));
+    return undefined;
+  }
+
+  private lookup(name: string): Symbol | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const s = this.scopes[i].get(name);
+      if (s) return s;
+    }
+    return this.lookupGlobal(name);
+  }
+
+  private visibleNames(): string[] {
+    const names: string[] = [];
+    for (const sc of this.scopes) names.push(...sc.keys());
+    names.push(...this.globals.keys());
+    return names;
+  }
+
+  // ---- functions ----
+  private checkFunc(f: FuncInfo): void {
+    const d = f.decl;
+    this.current = f;
+    this.scopes = [new Map()];
+    this.frameTop = 0;
+    this.localId = 0;
+    this.loopDepth = 0;
+    this.switchDepth = 0;
+    const type = f.sym.type;
+    d.type.params.forEach((p, i) => {
+      if (!p.name) {
+        this.sink.error(p.loc, `parameter ${i + 1} of '${d.name}' has no name`);
+        return;
+      }
+      f.params.push(this.declareLocal(p.name, type.params[i], p.loc));
+    });
+    if (d.body) this.block(d.body, false);
+    f.frameSize = Math.ceil(this.frameTop / 8) * 8;
+    this.current = null;
+  }
+
+  private declareLocal(name: string, type: Type, at: Loc): LocalSym {
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope.has(name)) this.sink.error(at, `redefinition of '${name}'`);
+    const a = Math.max(alignOf(type), 1);
+    this.frameTop = Math.ceil(this.frameTop / a) * a;
+    const sym: LocalSym = { k: 'local', name, type, offset: this.frameTop, loc: at, id: this.localId++ };
+    this.frameTop += Math.max(sizeOf(type), 1);
+    scope.set(name, sym);
+    this.current?.locals.push(sym);
+    return sym;
+  }
+
+  private block(b: Block, newScope = true): void {
+    if (newScope) this.scopes.push(new Map());
+    for (const s of b.body) this.guard(() => this.stmt(s));
+    if (newScope) this.scopes.pop();
+  }
+
+  private stmt(s: Stmt): void {
+    switch (s.k) {
+      case 'block': return this.block(s);
+      case 'expr':
+        this.expr(s.e);
+        return;
+      case 'decl':
+        for (const d of s.decls) this.guard(() => this.localVar(d));
+        return;
+      case 'if':
+        this.condition(s.cond);
+        this.guard(() => this.stmt(s.then));
+        if (s.else) this.stmt(s.else);
+        return;
+      case 'while':
+      case 'do':
+        this.condition(s.cond);
+        this.loopDepth++;
+        this.guard(() => this.stmt(s.body));
+        this.loopDepth--;
+        return;
+      case 'for':
+        this.scopes.push(new Map());
+        if (s.init) this.stmt(s.init);
+        if (s.cond) this.condition(s.cond);
+        if (s.post) this.expr(s.post);
+        this.loopDepth++;
+        this.guard(() => this.stmt(s.body));
+        this.loopDepth--;
+        this.scopes.pop();
+        return;
+      case 'switch': {
+        const t = this.rvalue(s.e);
+        if (!isIntegral(t)) this.error(s.e.loc, `switch on a value of type '${typeToString(t)}'; an integer is required`);
+        this.switchDepth++;
+        const seen = new Map<bigint, Loc>();
+        this.collectCases(s.body, seen);
+        this.guard(() => this.stmt(s.body));
+        this.switchDepth--;
+        return;
+      }
+      case 'case':
+        if (this.switchDepth === 0) this.error(s.loc, "'case' label not within a switch statement");
+        return;
+      case 'default':
+        if (this.switchDepth === 0) this.error(s.loc, "'default' label not within a switch statement");
+        return;
+      case 'break':
+        if (this.loopDepth === 0 && this.switchDepth === 0) this.error(s.loc, "'break' statement not in loop or switch statement");
+        return;
+      case 'continue':
+        if (this.loopDepth === 0) this.error(s.loc, "'continue' statement not in loop statement");
+        return;
+      case 'return': {
+        const ret = this.current?.sym.type.ret ?? VOID;
+        if (s.e) {
+          const t = this.expr(s.e);
+          if (ret.k === 'void') this.error(s.e.loc, `void function '${this.current?.sym.name}' should not return a value`);
+          this.assignable(ret, s.e, t, 'returning');
+        } else if (ret.k !== 'void') this.error(s.loc, `non-void function '${this.current?.sym.name}' should return a value`);
+        return;
+      }
+      case 'go': {
+        const call = s.call as ExprOf<'call'>;
+        this.expr(call);
+        const callee = call.callee.ty;
+        if (!(callee && (callee.k === 'func' || (callee.k === 'ptr' && callee.to.k === 'func')))) this.error(call.loc, "'go' needs a call of a function");
+        if (call.callee.k === 'ident' && call.callee.sym?.k === 'builtin') this.error(call.loc, "'go' cannot start a builtin");
+        return;
+      }
+      case 'empty': return;
+    }
+  }
+
+  /** Case labels belong to the nearest switch: collect them (not inside nested switches). */
+  private collectCases(s: Stmt, seen: Map<bigint, Loc>): void {
+    const visit = (x: Stmt): void => {
+      switch (x.k) {
+        case 'case':
+          this.guard(() => {
+            this.expr(x.value);
+            x.constValue = this.constValue(x.value);
+            const prev = seen.get(x.constValue);
+            if (prev !== undefined) this.error(x.loc, `duplicate case value '${x.constValue}' (previous at line ${prev.line})`);
+            seen.set(x.constValue, x.loc);
+          });
+          return;
+        case 'block': x.body.forEach(visit); return;
+        case 'if': visit(x.then); if (x.else) visit(x.else); return;
+        case 'while': case 'do': case 'for': visit(x.body); return;
+        default:
+      }
+    };
+    visit(s);
+  }
+
+  private localVar(d: VarDecl): void {
+    let type = this.resolve(d.type);
+    if (type.k === 'void') this.error(d.loc, `variable '${d.name}' declared void`);
+    if (type.k === 'array' && type.len === 0 && d.init?.k === 'list') type = { ...type, len: this.initListLength(d.init) };
+    if (type.k === 'array' && type.len === 0 && d.init?.k === 'expr' && d.init.e.k === 'string') type = { ...type, len: d.init.e.bytes.length + 1 };
+    if (type.k === 'struct' && !type.complete) this.error(d.loc, `variable '${d.name}' has incomplete type '${typeToString(type)}'`);
+    if (d.storage === 'static' || d.storage === 'extern') {
+      // a function-level static is a global with a private name
+      const sym: GlobalSym = { k: 'global', name: `${this.current?.sym.name}.${d.name}`, type, addr: 0, loc: d.loc, isExtern: false };
+      this.globalInfos.push({ sym, decl: d });
+      d.sym = sym;
+      if (d.init) this.checkInitializer(d.init, type);
+      const scope = this.scopes[this.scopes.length - 1];
+      scope.set(d.name, sym as unknown as LocalSym);
+      return;
+    }
+    if (d.init) this.checkInitializer(d.init, type);
+    d.sym = this.declareLocal(d.name, type, d.loc);
+  }
+
+  private checkInitializer(init: Initializer, type: Type): void {
+    if (init.k === 'expr') {
+      if (type.k === 'array' && init.e.k === 'string') {
+        this.expr(init.e);
+        return;
+      }
+      if (type.k === 'array') this.error(init.loc, `array must be initialised with a brace-enclosed list`);
+      const t = this.expr(init.e);
+      this.assignable(type, init.e, t, 'initializing');
+      return;
+    }
+    if (type.k === 'array') {
+      for (const item of init.items) {
+        if (item.field) this.error(item.loc, `field designator '.${item.field}' used for an array`);
+        if (item.index) this.expr(item.index);
+        this.guard(() => this.checkInitializer(item.init, type.of));
+      }
+      return;
+    }
+    if (type.k === 'struct') {
+      let next = 0;
+      for (const item of init.items) {
+        let field = type.fields[next];
+        if (item.field) {
+          const idx = type.fields.findIndex((f) => f.name === item.field);
+          if (idx < 0) this.error(item.loc, `no member named '${item.field}' in '${typeToString(type)}'${didYouMean(item.field, type.fields.map((f) => f.name))}`);
+          field = type.fields[idx];
+          next = idx;
+        }
+        if (!field) this.error(item.loc, `excess elements in initializer of '${typeToString(type)}'`);
+        next++;
+        this.guard(() => this.checkInitializer(item.init, field.type));
+      }
+      return;
+    }
+    if (init.items.length !== 1) this.error(init.loc, `scalar initializer must have exactly one element`);
+    this.checkInitializer(init.items[0].init, type);
+  }
+
+  // ---- expressions ----
+  private condition(e: Expr): void {
+    const t = this.rvalue(e);
+    if (!isScalar(t)) this.error(e.loc, `used type '${typeToString(t)}' where a scalar is required`);
+  }
+
+  /** The type of e after array→pointer and function→pointer decay. */
+  private rvalue(e: Expr): Type {
+    return decay(this.expr(e));
+  }
+
+  private isNullConstant(e: Expr): boolean {
+    if (e.k === 'ident' && e.name === 'nil') return true;
+    if (e.k === 'cast' && e.ty && isPtr(e.ty) && e.ty.to.k === 'void') return this.isNullConstant(e.e);
+    if (e.ty && isIntegral(e.ty)) {
+      try {
+        return this.constValue(e) === 0n;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** C's assignment compatibility, with SimC's stricter pointer rules. */
+  private assignable(to: Type, e: Expr, from: Type, what: string): void {
+    from = decay(from);
+    if (to.k === 'struct' || from.k === 'struct') {
+      if (!sameType(to, from)) this.error(e.loc, `incompatible types when ${what} '${typeToString(to)}' from '${typeToString(from)}'`);
+      return;
+    }
+    if (isIntegral(to) && isIntegral(from)) return;
+    if (to.k === 'ptr') {
+      if (this.isNullConstant(e)) return;
+      if (from.k === 'ptr') {
+        if (to.to.k === 'void' || from.to.k === 'void' || sameType(to.to, from.to)) return;
+        this.error(e.loc, `incompatible pointer types ${what} '${typeToString(to)}' from '${typeToString(from)}'; add a cast if this is intended`);
+      }
+      this.error(e.loc, `${what} '${typeToString(to)}' from '${typeToString(from)}' makes a pointer from an integer without a cast`);
+    }
+    if (isIntegral(to) && from.k === 'ptr') {
+      this.error(e.loc, `${what} '${typeToString(to)}' from '${typeToString(from)}' makes an integer from a pointer without a cast`);
+    }
+    this.error(e.loc, `incompatible types when ${what} '${typeToString(to)}' from '${typeToString(from)}'`);
+  }
+
+  private isLvalue(e: Expr): boolean {
+    switch (e.k) {
+      case 'ident': return e.sym?.k === 'global' || e.sym?.k === 'local';
+      case 'unary': return e.op === '*';
+      case 'index': return true;
+      case 'member': return e.arrow || this.isLvalue(e.e);
+      default: return false;
+    }
+  }
+
+  expr(e: Expr): Type {
+    const t = this.exprInner(e);
+    e.ty = t;
+    return t;
+  }
+
+  private exprInner(e: Expr): Type {
+    switch (e.k) {
+      case 'int': {
+        const v = e.value;
+        if (e.long >= 2 || v > 0xffffffffn) return e.unsigned || v > 0x7fffffffffffffffn ? UINT64 : INT64;
+        if (e.unsigned || v > 0x7fffffffn) return UINT32;
+        return INT32;
+      }
+      case 'string':
+        this.strings.push(e);
+        return { k: 'array', of: BASE_TYPES.get('int8') as Type, len: e.bytes.length + 1 };
+      case 'ident': {
+        if (e.name === 'nil') return VOIDPTR;
+        if (e.name === 'true' || e.name === 'false') return BOOL;
+        const sym = this.lookup(e.name);
+        if (!sym) this.error(e.loc, `use of undeclared identifier '${e.name}'${didYouMean(e.name, this.visibleNames())}`);
+        e.sym = sym;
+        switch (sym.k) {
+          case 'const': return INT32;
+          case 'func':
+            if (!sym.defined) this.usedUndefined.set(sym.name, [...(this.usedUndefined.get(sym.name) ?? []), e.loc]);
+            return sym.type;
+          default: return sym.type;
+        }
+      }
+      case 'unary': return this.unary(e);
+      case 'postfix': {
+        const t = this.expr(e.e);
+        this.checkIncDec(e.e, t, e.op);
+        return t;
+      }
+      case 'binary': return this.binary(e);
+      case 'assign': return this.assign(e);
+      case 'cond': {
+        this.condition(e.c);
+        const a = this.rvalue(e.a);
+        const b = this.rvalue(e.b);
+        if (isIntegral(a) && isIntegral(b)) return arithmeticType(a, b);
+        if (a.k === 'ptr' && (b.k === 'ptr' || this.isNullConstant(e.b))) return a.k === 'ptr' && a.to.k === 'void' && b.k === 'ptr' ? b : a;
+        if (b.k === 'ptr' && this.isNullConstant(e.a)) return b;
+        if (sameType(a, b)) return a;
+        this.error(e.loc, `incompatible operand types ('${typeToString(a)}' and '${typeToString(b)}') in conditional expression`);
+      }
+      // eslint-disable-next-line no-fallthrough
+      case 'call': return this.call(e);
+      case 'index': {
+        const a = this.rvalue(e.a);
+        const i = this.rvalue(e.i);
+        if (a.k === 'ptr' && isIntegral(i)) return this.elementType(a.to, e.loc);
+        if (i.k === 'ptr' && isIntegral(a)) return this.elementType(i.to, e.loc);
+        this.error(e.loc, `subscripted value of type '${typeToString(a)}' is not an array or pointer`);
+      }
+      // eslint-disable-next-line no-fallthrough
+      case 'member': {
+        let t = this.expr(e.e);
+        if (e.arrow) {
+          t = decay(t);
+          if (t.k !== 'ptr') this.error(e.loc, `member reference type '${typeToString(t)}' is not a pointer; use '.'`);
+          t = t.to;
+        } else if (t.k === 'ptr' && t.to.k === 'struct') {
+          this.error(e.loc, `member reference type '${typeToString(t)}' is a pointer; did you mean to use '->'?`);
+        }
+        if (t.k !== 'struct') this.error(e.loc, `member reference base type '${typeToString(t)}' is not a struct`);
+        if (!t.complete) this.error(e.loc, `incomplete type '${typeToString(t)}' has no members (its struct is declared nowhere)`);
+        const f = t.fields.find((x) => x.name === e.name);
+        if (!f) this.error(e.nameLoc, `no member named '${e.name}' in '${typeToString(t)}'${didYouMean(e.name, t.fields.map((x) => x.name))}`);
+        e.offset = f.offset;
+        return f.type;
+      }
+      case 'cast': {
+        const to = this.resolve(e.type);
+        const from = this.rvalue(e.e);
+        if (to.k === 'void') return to;
+        if (!isScalar(to)) this.error(e.loc, `cast to non-scalar type '${typeToString(to)}'`);
+        if (!isScalar(from)) this.error(e.loc, `cast of non-scalar type '${typeToString(from)}'`);
+        if ((to.k === 'ptr' && from.k === 'int' && from.size === 8) || (from.k === 'ptr' && to.k === 'int' && to.size < 4)) {
+          // allowed as in C (truncating/extending), nothing to say
+        }
+        return to;
+      }
+      case 'sizeofType': {
+        const t = this.resolve(e.type);
+        if (t.k === 'struct' && !t.complete) this.error(e.loc, `invalid application of 'sizeof' to an incomplete type '${typeToString(t)}'`);
+        e.value = sizeOf(t);
+        return UINTPTR;
+      }
+      case 'sizeofExpr': {
+        const t = this.expr(e.e);
+        e.value = sizeOf(t);
+        return UINTPTR;
+      }
+    }
+  }
+
+  private elementType(t: Type, at: Loc): Type {
+    if (t.k === 'void') this.error(at, 'subscript of a pointer to void');
+    if (t.k === 'struct' && !t.complete) this.error(at, `subscript of a pointer to incomplete type '${typeToString(t)}'`);
+    return t;
+  }
+
+  private checkIncDec(target: Expr, t: Type, op: string): void {
+    if (!this.isLvalue(target)) this.error(target.loc, `expression is not assignable (operand of '${op}')`);
+    if (!isScalar(t)) this.error(target.loc, `cannot increment or decrement a value of type '${typeToString(t)}'`);
+  }
+
+  private unary(e: ExprOf<'unary'>): Type {
+    switch (e.op) {
+      case '&': {
+        const t = this.expr(e.e);
+        if (e.e.k === 'ident' && e.e.sym?.k === 'func') return ptrTo(t);
+        if (e.e.k === 'ident' && e.e.sym?.k === 'threadvar') this.error(e.loc, `cannot take the address of '${e.e.name}'`);
+        if (!this.isLvalue(e.e)) this.error(e.loc, 'cannot take the address of an rvalue');
+        return ptrTo(t);
+      }
+      case '*': {
+        const t = this.rvalue(e.e);
+        if (t.k !== 'ptr') this.error(e.loc, `indirection requires pointer operand ('${typeToString(t)}' invalid)`);
+        if (t.to.k === 'void') this.error(e.loc, `dereference of a 'void*'; cast it to a typed pointer first`);
+        return t.to;
+      }
+      case '++':
+      case '--': {
+        const t = this.expr(e.e);
+        this.checkIncDec(e.e, t, e.op);
+        return t;
+      }
+      case '!': {
+        this.condition(e.e);
+        return INT32;
+      }
+      default: {
+        const t = this.rvalue(e.e);
+        if (!isIntegral(t)) this.error(e.loc, `invalid argument type '${typeToString(t)}' to unary '${e.op}'`);
+        return promote(t);
+      }
+    }
+  }
+
+  private binary(e: ExprOf<'binary'>): Type {
+    const l = this.rvalue(e.l);
+    const r = this.rvalue(e.r);
+    const op = e.op;
+    const bad = (): never => this.error(e.loc, `invalid operands to binary '${op}' ('${typeToString(l)}' and '${typeToString(r)}')`);
+    if (op === '&&' || op === '||') {
+      if (!isScalar(l) || !isScalar(r)) bad();
+      return INT32;
+    }
+    if (op === '==' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=') {
+      if (isIntegral(l) && isIntegral(r)) {
+        e.opTy = arithmeticType(l, r);
+        return INT32;
+      }
+      if (l.k === 'ptr' && r.k === 'ptr') {
+        if (!(l.to.k === 'void' || r.to.k === 'void' || sameType(l.to, r.to))) this.error(e.loc, `comparison of distinct pointer types ('${typeToString(l)}' and '${typeToString(r)}')`);
+        e.opTy = UINT32;
+        return INT32;
+      }
+      if ((l.k === 'ptr' && this.isNullConstant(e.r)) || (r.k === 'ptr' && this.isNullConstant(e.l))) {
+        e.opTy = UINT32;
+        return INT32;
+      }
+      bad();
+    }
+    if (op === '+' || op === '-') {
+      if (l.k === 'ptr' && isIntegral(r)) {
+        this.elementType(l.to, e.loc);
+        return l;
+      }
+      if (op === '+' && r.k === 'ptr' && isIntegral(l)) {
+        this.elementType(r.to, e.loc);
+        return r;
+      }
+      if (op === '-' && l.k === 'ptr' && r.k === 'ptr') {
+        if (!sameType(l.to, r.to)) this.error(e.loc, `'${typeToString(l)}' and '${typeToString(r)}' are not pointers to compatible types`);
+        return INT32;
+      }
+    }
+    if (!isIntegral(l) || !isIntegral(r)) bad();
+    if (op === '<<' || op === '>>') {
+      e.opTy = promote(l);
+      return e.opTy;
+    }
+    e.opTy = arithmeticType(l, r);
+    return e.opTy;
+  }
+
+  private assign(e: ExprOf<'assign'>): Type {
+    const l = this.expr(e.l);
+    if (e.l.k === 'ident' && e.l.sym?.k === 'threadvar') this.error(e.loc, `'${e.l.name}' is set by the VM and cannot be assigned`);
+    if (!this.isLvalue(e.l)) this.error(e.loc, 'expression is not assignable');
+    if (l.k === 'array') this.error(e.loc, `array type '${typeToString(l)}' is not assignable`);
+    const r = this.rvalue(e.r);
+    if (e.op === '=') {
+      this.assignable(l, e.r, r, 'assigning to');
+      return l;
+    }
+    const op = e.op.slice(0, -1);
+    if ((op === '+' || op === '-') && l.k === 'ptr' && isIntegral(r)) return l;
+    if (!isIntegral(l) || !isIntegral(r)) this.error(e.loc, `invalid operands to '${e.op}' ('${typeToString(l)}' and '${typeToString(r)}')`);
+    e.opTy = op === '<<' || op === '>>' ? promote(l) : arithmeticType(l, r);
+    return l;
+  }
+
+  private call(e: ExprOf<'call'>): Type {
+    if (e.callee.k === 'ident' && e.callee.name === 'nelem' && !this.lookup('nelem')) {
+      if (e.args.length !== 1) this.error(e.loc, `'nelem' takes exactly one array argument`);
+      const t = this.expr(e.args[0]);
+      if (t.k !== 'array') this.error(e.args[0].loc, `'nelem' needs an array, not '${typeToString(t)}'`);
+      e.callee.ty = VOID;
+      return UINTPTR;
+    }
+    const ct = this.expr(e.callee);
+    const ft: Type | undefined = ct.k === 'func' ? ct : ct.k === 'ptr' && ct.to.k === 'func' ? ct.to : undefined;
+    if (!ft || ft.k !== 'func') this.error(e.loc, `called object of type '${typeToString(ct)}' is not a function or function pointer`);
+    const name = e.callee.k === 'ident' ? e.callee.name : 'function';
+    const isBuiltin = e.callee.k === 'ident' && e.callee.sym?.k === 'builtin';
+    const n = ft.params.length;
+    if (e.args.length < n || (e.args.length > n && !ft.variadic)) {
+      this.error(e.loc, `too ${e.args.length < n ? 'few' : 'many'} arguments to '${name}': expected ${n}${ft.variadic ? ' or more' : ''}, have ${e.args.length}`);
+    }
+    e.args.forEach((a, i) => {
+      this.guard(() => {
+        const at = this.rvalue(a);
+        if (i >= n) {
+          if (!isScalar(at)) this.error(a.loc, `cannot pass a value of type '${typeToString(at)}' to '${name}'`);
+          return;
+        }
+        const pt = ft.params[i];
+        if (isBuiltin && pt.k === 'ptr' && at.k === 'ptr') return; // builtins take any pointer where they take one
+        this.assignable(pt, a, at, `passing argument ${i + 1} of '${name}': converting to`);
+      });
+    });
+    return ft.ret;
+  }
+
+  // ---- constants ----
+  /** Evaluates an integer constant expression (already typed), in the expression's own type. */
+  constValue(e: Expr): bigint {
+    const v = evalConst(e, this.lookup.bind(this));
+    if (v === undefined) this.error(e.loc, 'expression is not an integer constant');
+    return v;
+  }
+}
+
+export function decay(t: Type): Type {
+  if (t.k === 'array') return ptrTo(t.of);
+  if (t.k === 'func') return ptrTo(t);
+  return t;
+}
+
+/** Wraps a bigint to the width and signedness of an integer type. */
+export function wrapTo(t: Type | undefined, v: bigint): bigint {
+  if (!t) return v;
+  if (t.k === 'bool') return v !== 0n ? 1n : 0n;
+  if (t.k === 'ptr') return BigInt.asUintN(32, v);
+  if (t.k !== 'int') return v;
+  return t.signed ? BigInt.asIntN(t.size * 8, v) : BigInt.asUintN(t.size * 8, v);
+}
+
+/**
+ * Evaluates a constant expression. `address` gives symbols' addresses at link time (global
+ * initialisers); without it, only integer constant expressions evaluate.
+ */
+export function evalConst(
+  e: Expr,
+  lookup: (name: string) => Symbol | undefined,
+  address?: (e: Expr) => bigint | undefined,
+): bigint | undefined {
+  const ev = (x: Expr): bigint | undefined => evalConst(x, lookup, address);
+  const ty = e.ty;
+  switch (e.k) {
+    case 'int': return wrapTo(ty, e.value);
+    case 'ident':
+      if (e.name === 'nil' || e.name === 'false') return 0n;
+      if (e.name === 'true') return 1n;
+      if (e.sym?.k === 'const') return e.sym.value;
+      if (address && (e.sym?.k === 'func' || (e.sym?.k === 'global' && e.ty?.k === 'array'))) return address(e);
+      return undefined;
+    case 'string': return address ? address(e) : undefined;
+    case 'sizeofType': case 'sizeofExpr': return BigInt(e.value ?? 0);
+    case 'cast': {
+      const v = ev(e.e);
+      return v === undefined ? undefined : wrapTo(ty, v);
+    }
+    case 'unary': {
+      if (e.op === '&') return address ? address(e.e) : undefined;
+      const v = ev(e.e);
+      if (v === undefined) return undefined;
+      switch (e.op) {
+        case '-': return wrapTo(ty, -v);
+        case '+': return wrapTo(ty, v);
+        case '~': return wrapTo(ty, ~v);
+        case '!': return v === 0n ? 1n : 0n;
+        default: return undefined;
+      }
+    }
+    case 'cond': {
+      const c = ev(e.c);
+      if (c === undefined) return undefined;
+      const v = c !== 0n ? ev(e.a) : ev(e.b);
+      return v === undefined ? undefined : wrapTo(ty, v);
+    }
+    case 'binary': {
+      const l = ev(e.l);
+      const r = ev(e.r);
+      if (l === undefined || r === undefined) return undefined;
+      const lt = e.l.ty ? decay(e.l.ty) : undefined;
+      const rt = e.r.ty ? decay(e.r.ty) : undefined;
+      if (lt?.k === 'ptr' && (e.op === '+' || e.op === '-') && rt?.k !== 'ptr') return wrapTo(ty, e.op === '+' ? l + r * BigInt(sizeOf(lt.to)) : l - r * BigInt(sizeOf(lt.to)));
+      if (rt?.k === 'ptr' && e.op === '+') return wrapTo(ty, r + l * BigInt(sizeOf(rt.to)));
+      const opTy = (e.opTy ?? ty) as IntType | undefined;
+      const a = wrapTo(opTy, l);
+      const b = wrapTo(opTy, r);
+      let v: bigint;
+      switch (e.op) {
+        case '+': v = a + b; break;
+        case '-': v = a - b; break;
+        case '*': v = a * b; break;
+        case '/': if (b === 0n) return undefined; v = a / b; break;
+        case '%': if (b === 0n) return undefined; v = a % b; break;
+        case '<<': v = a << (b & BigInt(((opTy?.size ?? 4) * 8) - 1)); break;
+        case '>>': v = a >> (b & BigInt(((opTy?.size ?? 4) * 8) - 1)); break;
+        case '&': v = a & b; break;
+        case '|': v = a | b; break;
+        case '^': v = a ^ b; break;
+        case '==': return a === b ? 1n : 0n;
+        case '!=': return a !== b ? 1n : 0n;
+        case '<': return a < b ? 1n : 0n;
+        case '>': return a > b ? 1n : 0n;
+        case '<=': return a <= b ? 1n : 0n;
+        case '>=': return a >= b ? 1n : 0n;
+        case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
+        case '||': return a !== 0n || b !== 0n ? 1n : 0n;
+        default: return undefined;
+      }
+      return wrapTo(ty, v);
+    }
+    case 'member': case 'index':
+      return address && e.ty?.k === 'array' ? address(e) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export { INT64, UINT64, UINT32 };
+export type { Decl };

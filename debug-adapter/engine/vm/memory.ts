@@ -1,0 +1,158 @@
+// Simulated memory: one flat little-endian ArrayBuffer seen through typed views, a page table
+// of mapped 4 KiB pages, and the address-space layout of the VM (guard, data/bss, runtime
+// structures, goroutine stacks, the region runtime·SysAlloc maps from).
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+
+/** Function pointers are small odd-looking addresses in the never-mapped first 64 KiB. */
+export const FUNC_BASE = 0x1000;
+export const FUNC_STRIDE = 4;
+export const DATA_BASE = 0x10000;
+export const STACK_SIZE = 64 * 1024;
+export const STACK_GUARD = 256;
+
+export interface Layout {
+  dataEnd: number; // end of globals + string literals
+  structBase: number; // M/G/P structures allocated by the VM
+  structEnd: number;
+  stackBase: number; // goroutine stacks
+  stackEnd: number;
+  heapBase: number; // runtime·SysAlloc region
+  heapEnd: number;
+}
+
+const align = (n: number, a: number) => Math.ceil(n / a) * a;
+
+export function makeLayout(dataSize: number, heapBytes: number, maxStacks: number): Layout {
+  const dataEnd = DATA_BASE + dataSize;
+  const structBase = align(dataEnd, 0x10000);
+  const structEnd = structBase + 0x40000;
+  const stackBase = structEnd;
+  const stackEnd = stackBase + maxStacks * STACK_SIZE;
+  const heapBase = align(stackEnd, 0x10000);
+  return { dataEnd, structBase, structEnd, stackBase, stackEnd, heapBase, heapEnd: heapBase + heapBytes };
+}
+
+export class SimFault extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'fault' | 'throw' | 'invariant' = 'fault',
+  ) {
+    super(message);
+  }
+}
+
+export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
+
+export class Memory {
+  readonly buffer: ArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly u16: Uint16Array;
+  readonly i16: Int16Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly dv: DataView;
+  /** 1 where a 4 KiB page is mapped. */
+  readonly mapped: Uint8Array;
+
+  constructor(readonly layout: Layout) {
+    this.buffer = new ArrayBuffer(layout.heapEnd);
+    this.u8 = new Uint8Array(this.buffer);
+    this.i8 = new Int8Array(this.buffer);
+    this.u16 = new Uint16Array(this.buffer);
+    this.i16 = new Int16Array(this.buffer);
+    this.u32 = new Uint32Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+    this.dv = new DataView(this.buffer);
+    this.mapped = new Uint8Array(layout.heapEnd >>> PAGE_SHIFT);
+  }
+
+  map(addr: number, len: number): void {
+    this.mapped.fill(1, addr >>> PAGE_SHIFT, (addr + len + PAGE_SIZE - 1) >>> PAGE_SHIFT);
+  }
+  unmap(addr: number, len: number): void {
+    this.mapped.fill(0, addr >>> PAGE_SHIFT, (addr + len + PAGE_SIZE - 1) >>> PAGE_SHIFT);
+  }
+  isMapped(addr: number, len: number): boolean {
+    if (addr <= 0 || addr + len > this.buffer.byteLength) return false;
+    for (let p = addr >>> PAGE_SHIFT; p <= (addr + len - 1) >>> PAGE_SHIFT; p++) if (this.mapped[p] !== 1) return false;
+    return true;
+  }
+
+  check(addr: number, len: number, what: string): void {
+    if (!this.isMapped(addr, len)) {
+      throw new SimFault(addr === 0 ? `nil pointer dereference (${what} of ${len} bytes at 0x0)` : `${what} of unmapped address ${hex(addr)}`);
+    }
+  }
+
+  /** Slow path of every load: checks mapping and reads through the DataView (unaligned allowed). */
+  load(addr: number, size: 1 | 2 | 4, signed: boolean): number {
+    this.check(addr, size, 'read');
+    if (size === 1) return signed ? this.dv.getInt8(addr) : this.dv.getUint8(addr);
+    if (size === 2) return signed ? this.dv.getInt16(addr, true) : this.dv.getUint16(addr, true);
+    return signed ? this.dv.getInt32(addr, true) : this.dv.getUint32(addr, true);
+  }
+  store(addr: number, size: 1 | 2 | 4, value: number): void {
+    this.check(addr, size, 'write');
+    if (size === 1) this.dv.setUint8(addr, value);
+    else if (size === 2) this.dv.setUint16(addr, value, true);
+    else this.dv.setUint32(addr, value >>> 0, true);
+  }
+  load64(addr: number, signed: boolean): bigint {
+    this.check(addr, 8, 'read');
+    const v = BigInt(this.dv.getUint32(addr, true)) | (BigInt(this.dv.getUint32(addr + 4, true)) << 32n);
+    return signed ? BigInt.asIntN(64, v) : v;
+  }
+  store64(addr: number, value: bigint): void {
+    this.check(addr, 8, 'write');
+    this.dv.setUint32(addr, Number(value & 0xffffffffn), true);
+    this.dv.setUint32(addr + 4, Number((value >> 32n) & 0xffffffffn), true);
+  }
+  /** Reads a NUL-terminated string (at most max bytes). */
+  cstring(addr: number, max = 4096): string {
+    const bytes: number[] = [];
+    for (let a = addr; bytes.length < max; a++) {
+      this.check(a, 1, 'read');
+      const b = this.u8[a];
+      if (b === 0) break;
+      bytes.push(b);
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  }
+
+  /** The mapped pages as runs [startPage, endPage). */
+  mappedRuns(): [number, number][] {
+    const runs: [number, number][] = [];
+    const m = this.mapped;
+    let p = 0;
+    while (p < m.length) {
+      if (m[p] !== 1) {
+        p++;
+        continue;
+      }
+      const s = p;
+      while (p < m.length && m[p] === 1) p++;
+      runs.push([s, p]);
+    }
+    return runs;
+  }
+}
+
+/** A copy of the mapped memory: the page table and the bytes of each mapped run. */
+export interface MemorySnapshot {
+  mapped: Uint8Array;
+  runs: { start: number; bytes: Uint8Array }[];
+}
+
+export function snapshotMemory(mem: Memory): MemorySnapshot {
+  const runs = mem.mappedRuns().map(([s, e]) => ({ start: s << PAGE_SHIFT, bytes: mem.u8.slice(s << PAGE_SHIFT, e << PAGE_SHIFT) }));
+  return { mapped: mem.mapped.slice(), runs };
+}
+
+export function restoreMemory(mem: Memory, snap: MemorySnapshot): void {
+  // clear pages mapped now but not in the snapshot, then copy the snapshot's runs back
+  for (const [s, e] of mem.mappedRuns()) mem.u8.fill(0, s << PAGE_SHIFT, e << PAGE_SHIFT);
+  mem.mapped.set(snap.mapped);
+  for (const r of snap.runs) mem.u8.set(r.bytes, r.start);
+}

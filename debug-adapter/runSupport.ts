@@ -1,0 +1,101 @@
+// What the CLI and the debug adapter share around the engine: compiling a scenario on a runtime
+// (name or folder), validating schedule files, and describing a run's outcome in one line.
+// Keeps the two front ends consistent and free of copy-paste.
+import * as path from 'node:path';
+import {
+  compileProgram,
+  formatDiagnostic,
+  type Diagnostic,
+  type Program,
+  type RunResult,
+  type ScheduleRecord,
+  type SourceLoader,
+} from './engine';
+import { resolveRuntime } from './runtimes';
+
+export type CompileOutcome =
+  | { ok: true; program: Program; runtime: string; warnings: Diagnostic[] }
+  | { ok: false; error: string; diagnostics: Diagnostic[] };
+
+/** A path as the user would like to read it: relative to the working directory when inside it. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  if (!path.isAbsolute(file)) return file;
+  const rel = path.relative(cwd, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** `file:line:col: error: message`, with the file shown relative to the working directory. */
+export function describeDiagnostic(d: Diagnostic): string {
+  return formatDiagnostic({ ...d, file: displayPath(d.file) });
+}
+
+/**
+ * Compiles `scenario` on `runtime` (a built-in name, `none`, or a folder). Never throws for bad
+ * input: an unknown runtime or compile errors come back as `{ ok: false }` with a readable error.
+ */
+export function compileScenario(scenario: string, runtime: string, loader: SourceLoader): CompileOutcome {
+  const resolved = resolveRuntime(runtime);
+  if ('error' in resolved) return { ok: false, error: resolved.error, diagnostics: [] };
+  const { program, diagnostics } = compileProgram({ runtimeFiles: resolved.files, scenario, loader });
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (program === null || errors.length > 0) {
+    const shown = errors.length > 0 ? errors : diagnostics;
+    const text = shown.length > 0 ? shown.map(describeDiagnostic).join('\n') : `${scenario}: compilation failed`;
+    return { ok: false, error: text, diagnostics };
+  }
+  return { ok: true, program, runtime: resolved.name, warnings: diagnostics };
+}
+
+function isNonNegativeInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Parses and validates a schedule file's text (`label` names the file in messages). Checks the
+ * shape of a ScheduleRecord and, when `programHash` is given, that it was recorded on that program.
+ */
+export function parseScheduleRecord(
+  text: string,
+  label: string,
+  programHash?: string,
+): ScheduleRecord | { error: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { error: `schedule file ${label}: not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  const bad = (what: string): { error: string } => ({ error: `schedule file ${label}: ${what}` });
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return bad('expected a JSON object');
+  const rec = data as Record<string, unknown>;
+  if (rec.version !== 1) return bad(`unsupported version ${JSON.stringify(rec.version)} (expected 1)`);
+  if (typeof rec.programHash !== 'string' || rec.programHash === '') return bad('"programHash" must be a non-empty string');
+  if (!isNonNegativeInteger(rec.gomaxprocs) || rec.gomaxprocs < 1) return bad('"gomaxprocs" must be a positive integer');
+  if (!Array.isArray(rec.switches) || !rec.switches.every(isNonNegativeInteger)) {
+    return bad('"switches" must be an array of non-negative integers');
+  }
+  if (rec.switches.length % 2 !== 0) return bad('"switches" must hold [thread, steps] pairs (even length)');
+  if (programHash !== undefined && rec.programHash !== programHash) {
+    return bad(
+      `recorded on another program (hash ${rec.programHash}, this program is ${programHash}); ` +
+        'record it again on this scenario and runtime',
+    );
+  }
+  return { version: 1, programHash: rec.programHash, gomaxprocs: rec.gomaxprocs, switches: rec.switches };
+}
+
+/**
+ * One line describing how a run ended, e.g. `exit (12345 steps)` or
+ * `throw "gc: unswept span" at mgc0.simc:123:5 in runtime·markroot (M1, g7)`.
+ */
+export function describeOutcome(r: RunResult): string {
+  if (r.outcome === 'exit') return `exit (${r.steps} steps)`;
+  let text = `${r.outcome} ${JSON.stringify(r.message)}`;
+  if (r.location) {
+    text += ` at ${displayPath(r.location.file)}:${r.location.line}:${r.location.column}`;
+    if (r.location.function) text += ` in ${r.location.function}`;
+  }
+  const who = [r.thread, r.goroutine !== undefined ? `g${r.goroutine}` : undefined].filter((x) => x !== undefined);
+  if (who.length > 0) text += ` (${who.join(', ')})`;
+  return `${text} after ${r.steps} steps`;
+}
