@@ -116,8 +116,9 @@ function readScheduleFile(file: string, programHash: string): ScheduleRecord {
   return parsed;
 }
 
-/** Builds the engine's run options from the parsed flags (validating ranges). */
-function runOptions(p: ParsedArgs, programHash: string): RunOptions & { oracle?: boolean } {
+/** Builds the engine's run options from the parsed flags (validating ranges); the schedule file
+ * is read only when the program's hash is known, so flags are checked before compiling. */
+function runOptions(p: ParsedArgs, programHash?: string): RunOptions & { oracle?: boolean } {
   const strategy = str(p, 'strategy') ?? 'roundrobin';
   if (!(STRATEGIES as readonly string[]).includes(strategy)) {
     throw new UsageError(`option '--strategy': '${strategy}' is not one of ${STRATEGIES.join(', ')}`);
@@ -129,7 +130,7 @@ function runOptions(p: ParsedArgs, programHash: string): RunOptions & { oracle?:
   const maxSteps = int(p, 'max-steps');
   if (maxSteps !== undefined && maxSteps < 1) throw new UsageError(`option '--max-steps': must be at least 1`);
   const scheduleFile = str(p, 'schedule');
-  const schedule = scheduleFile !== undefined ? readScheduleFile(scheduleFile, programHash) : undefined;
+  const schedule = scheduleFile !== undefined && programHash !== undefined ? readScheduleFile(scheduleFile, programHash) : undefined;
   if (schedule && gomaxprocs !== undefined && gomaxprocs !== schedule.gomaxprocs) {
     throw new InputError(
       `schedule file ${scheduleFile}: recorded with gomaxprocs ${schedule.gomaxprocs}, but --gomaxprocs is ${gomaxprocs}`,
@@ -172,6 +173,7 @@ function cmdRun(args: string[]): number {
   const file = p.files[0];
   requireFile(file, 'file');
   const json = p.flags.has('json');
+  runOptions(p); // usage errors in the flags come before compile errors
   const compiled = compileScenario(file, str(p, 'runtime') ?? DEFAULT_RUNTIME, fsLoader);
   if (!compiled.ok) {
     if (json) {

@@ -25,7 +25,8 @@ const KNOWN = new Set([
   'program', 'runtime', 'gomaxprocs', 'stopOnEntry', 'schedule', 'maxSteps', 'stepping',
   // set by VS Code itself on every configuration
   'type', 'request', 'name', 'cwd', 'noDebug', '__sessionId', '__configurationTarget', 'presentation',
-  'internalConsoleOptions', 'preLaunchTask', 'postDebugTask', 'debugServer', '__restart',
+  'internalConsoleOptions', 'preLaunchTask', 'postDebugTask', 'debugServer', 'serverReadyAction',
+  'suppressMultipleSessionWarning',
 ]);
 
 function isInt(v: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): v is number {

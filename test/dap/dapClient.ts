@@ -3,10 +3,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { encodeMessage, FrameParser } from '../support/framing';
 
 export class DapClient {
   private readonly proc: ChildProcessWithoutNullStreams;
-  private buffer = Buffer.alloc(0);
+  private readonly parser = new FrameParser();
   private seq = 1;
   private readonly pending = new Map<number, (r: DebugProtocol.Response) => void>();
   readonly events: DebugProtocol.Event[] = [];
@@ -18,17 +19,8 @@ export class DapClient {
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const m = /Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'));
-      if (!m) throw new Error('DAP message without Content-Length');
-      const start = headerEnd + 4;
-      const end = start + Number(m[1]);
-      if (this.buffer.length < end) return;
-      const msg = JSON.parse(this.buffer.subarray(start, end).toString('utf8')) as DebugProtocol.ProtocolMessage;
-      this.buffer = this.buffer.subarray(end);
+    for (const raw of this.parser.push(chunk)) {
+      const msg = raw as DebugProtocol.ProtocolMessage;
       if (msg.type === 'response') {
         const r = msg as DebugProtocol.Response;
         this.pending.get(r.request_seq)?.(r);
@@ -36,16 +28,16 @@ export class DapClient {
       } else if (msg.type === 'event') {
         const e = msg as DebugProtocol.Event;
         this.events.push(e);
-        for (const w of this.eventWaiters.filter((x) => x.name === e.event)) w.resolve(e);
+        const waiting = this.eventWaiters.filter((x) => x.name === e.event);
         this.eventWaiters.splice(0, this.eventWaiters.length, ...this.eventWaiters.filter((x) => x.name !== e.event));
+        for (const w of waiting) w.resolve(e);
       }
     }
   }
 
   request(command: string, args?: unknown): Promise<DebugProtocol.Response> {
     const seq = this.seq++;
-    const body = JSON.stringify({ seq, type: 'request', command, arguments: args });
-    this.proc.stdin.write(`Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`);
+    this.proc.stdin.write(encodeMessage({ seq, type: 'request', command, arguments: args }));
     return new Promise((resolve) => this.pending.set(seq, resolve));
   }
 

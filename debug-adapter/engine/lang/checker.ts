@@ -741,6 +741,8 @@ class Checker {
         e.value = sizeOf(t);
         return UINTPTR;
       }
+      case 'jsval':
+        return e.ty ?? VOID;
     }
   }
 
@@ -748,6 +750,12 @@ class Checker {
     if (t.k === 'void') this.error(at, 'subscript of a pointer to void');
     if (t.k === 'struct' && !t.complete) this.error(at, `subscript of a pointer to incomplete type '${typeToString(t)}'`);
     return t;
+  }
+
+  /** Pointer arithmetic scales by the pointee's size: void* counts bytes, functions and incomplete structs are refused. */
+  private arithmeticPointee(t: Type, at: Loc): void {
+    if (t.k === 'func') this.error(at, 'arithmetic on a pointer to a function');
+    if (t.k === 'struct' && !t.complete) this.error(at, `arithmetic on a pointer to incomplete type '${typeToString(t)}'`);
   }
 
   private checkIncDec(target: Expr, t: Type, op: string): void {
@@ -815,11 +823,11 @@ class Checker {
     }
     if (op === '+' || op === '-') {
       if (l.k === 'ptr' && isIntegral(r)) {
-        this.elementType(l.to, e.loc);
+        this.arithmeticPointee(l.to, e.loc);
         return l;
       }
       if (op === '+' && r.k === 'ptr' && isIntegral(l)) {
-        this.elementType(r.to, e.loc);
+        this.arithmeticPointee(r.to, e.loc);
         return r;
       }
       if (op === '-' && l.k === 'ptr' && r.k === 'ptr') {

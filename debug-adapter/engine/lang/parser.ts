@@ -14,6 +14,7 @@ import { BASE_TYPES } from './types';
 class SyntaxError extends Error {}
 
 const TYPE_QUALIFIERS = new Set(['const', 'volatile', 'register', 'inline']);
+const KEYWORD_LIKE = new Set(['struct', 'enum', 'typedef', 'static', 'extern', 'const', 'volatile', 'register', 'inline', 'sizeof']);
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 const BINARY_PREC: Record<string, number> = {
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
@@ -199,7 +200,7 @@ class Parser {
         out.push(fn);
       } else {
         const init = this.accept('=') ? this.initializer() : null;
-        out.push({ k: 'var', name: d.name, type, init, storage: storage === 'typedef' ? null : storage, loc: d.nameLoc, doc });
+        out.push({ k: 'var', name: d.name, type, init, storage, loc: d.nameLoc, doc });
       }
       firstDecl = false;
       if (this.accept(',')) continue;
@@ -314,7 +315,7 @@ class Parser {
       this.pos++;
       inner = this.declarator(abstract);
       this.expect(')', 'in declarator');
-    } else if (this.t.kind === 'ident' && !this.isTypeStart() && this.t.text !== NOSPLIT_MARKER) {
+    } else if (this.t.kind === 'ident' && this.t.text !== NOSPLIT_MARKER && !KEYWORD_LIKE.has(this.t.text) && !BASE_TYPES.has(this.t.text) && (!abstract || !this.isTypeStart())) {
       const n = this.t;
       this.pos++;
       inner = { name: n.text, nameLoc: this.loc(n), wrap: (b) => b };

@@ -193,7 +193,11 @@ export class ExprGen {
       case 'cast': return conv(this.value(e.e), e.e.ty as Type, t);
       case 'sizeofType': case 'sizeofExpr': return String(e.value ?? 0);
       case 'jsval': return e.code;
-      case 'call': throw new Error('codegen: call in a call-free expression');
+      case 'call': {
+        const arr = e.args[0]?.ty;
+        if (e.callee.k === 'ident' && e.callee.name === 'nelem' && arr?.k === 'array') return String(arr.len);
+        throw new Error('codegen: call in a call-free expression');
+      }
     }
   }
 

@@ -82,7 +82,7 @@ export class Memory {
 
   check(addr: number, len: number, what: string): void {
     if (!this.isMapped(addr, len)) {
-      throw new SimFault(addr === 0 ? `nil pointer dereference (${what} of ${len} bytes at 0x0)` : `${what} of unmapped address ${hex(addr)}`);
+      throw new SimFault(addr >= 0 && addr < PAGE_SIZE ? `nil pointer dereference (${what} of ${len} bytes at ${hex(addr)})` : `${what} of unmapped address ${hex(addr)}`);
     }
   }
 

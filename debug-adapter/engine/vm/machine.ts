@@ -1,0 +1,624 @@
+// The virtual machine: simulated memory, Ms/Gs/Ps, the dispatcher that runs compiled functions
+// for one M at a time, and the run loop that asks a strategy (or a recorded schedule) which M
+// runs next and for how many steps. It knows nothing of DAP; the debugger, the oracle and the
+// explorer observe it through listeners and drive it through run()/runSteps().
+import type { FunctionLocation, Outcome, RunOptions, RunResult, ScheduleRecord } from '../api';
+import { makeBuiltins } from './builtins-impl';
+import type { CompiledCode } from './compile';
+import type { Type } from '../lang/types';
+import { instantiate, type AccessSink, type CompiledFn } from './instantiate';
+import { DATA_BASE, FUNC_BASE, FUNC_STRIDE, Memory, SimFault, STACK_GUARD, STACK_SIZE, hex, makeLayout } from './memory';
+import { makeStrategy, type Strategy } from './strategies';
+import { Arena, Frame, GStatus, Gor, Mach, PStatus, Proc, StackPreempt, StructView } from './threads';
+import { MachineState } from './snapshot';
+
+/** What the machine needs of a compiled program. */
+export interface LoadedProgram {
+  hash: string;
+  code: CompiledCode;
+  /** Source file of each function (for locations). */
+}
+
+export interface Listener {
+  /** Every memory access of compiled code and builtins (instrumented mode). */
+  onAccess?(addr: number, size: number, flags: number, m: Mach): void;
+  /** Before a statement runs; return true to stop the machine before it. */
+  onStatement?(m: Mach, fr: Frame, label: number): boolean;
+  onCall?(m: Mach, fr: Frame): void;
+  onSchedule?(m: Mach, steps: number): void;
+  onPreemptRequest?(g: Gor, by: string): void;
+  onPreempt?(g: Gor, m: Mach): void;
+  onHalt?(result: RunResult): void;
+}
+
+export interface Halt {
+  outcome: Outcome;
+  message: string;
+  printed?: string;
+  m?: Mach;
+  g?: Gor;
+  frame?: Frame;
+}
+
+const DEFAULT_MAX_STEPS = 10_000_000;
+const LIVELOCK_SPINS = 20_000;
+
+export class Machine implements AccessSink {
+  readonly mem: Memory;
+  readonly view: StructView;
+  readonly arena: Arena;
+  readonly code: CompiledCode;
+  private fast: CompiledFn[];
+  private instrumented: CompiledFn[] | null = null;
+  private active: CompiledFn[];
+  private readonly builtins: ((...args: never[]) => unknown)[];
+
+  // registers the compiled code reads and writes
+  slice = 0;
+  rv: number | bigint = 0;
+  yielded = 0;
+  mAddr = 0;
+  gAddr = 0;
+  gsg0 = 0;
+  stmtHook: ((fr: Frame, label: number) => boolean) | null = null;
+  callHook: ((fr: Frame) => void) | null = null;
+
+  // scheduler state
+  readonly ms: Mach[] = [];
+  readonly gs: Gor[] = [];
+  readonly ps: Proc[] = [];
+  readonly gByAddr = new Map<number, Gor>();
+  runq: Gor[] = [];
+  semaWaiters = new Map<number, Gor[]>();
+  cur: Mach;
+  mainG: Gor;
+  nextGoid = 1;
+  sysAllocTop: number;
+  steps = 0;
+  endRun = false;
+  spinCount = 0;
+  halted: Halt | null = null;
+  output = '';
+  readonly switches: number[] = [];
+  readonly maxSteps: number;
+  readonly gomaxprocs: number;
+  private readonly strategy: Strategy;
+  private replay: ScheduleRecord | undefined;
+  private replayIndex = 0;
+  private replayLeft = 0;
+  divergedAt: RunResult['divergedAt'];
+  private readonly listeners: Listener[] = [];
+  private readonly options: RunOptions;
+
+  constructor(
+    readonly program: LoadedProgram,
+    options: RunOptions = {},
+  ) {
+    this.options = options;
+    this.code = program.code;
+    this.gomaxprocs = Math.max(1, Math.min(options.gomaxprocs ?? 2, 64));
+    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    const layout = makeLayout(this.code.dataSize, 64 << 20, 256);
+    this.mem = new Memory(layout);
+    this.mem.map(DATA_BASE, this.code.dataSize);
+    this.mem.u8.set(this.code.dataImage, DATA_BASE);
+    this.sysAllocTop = layout.heapBase;
+    this.view = new StructView(this.mem, this.code.offsets);
+    this.arena = new Arena(this.mem, layout.structEnd, layout.stackEnd, layout.structBase, layout.stackBase);
+    this.builtins = makeBuiltins(this);
+    this.fast = instantiate(this.code.fastSource, false, this.mem, this.builtins, this);
+    this.active = this.fast;
+    this.strategy = makeStrategy(options.strategy ?? 'roundrobin', options.seed ?? 1, options.pctDepth ?? 3);
+    this.replay = options.schedule;
+    // bootstrap: Ps, M0 with P0, the main goroutine
+    for (let i = 0; i < this.gomaxprocs; i++) {
+      const addr = this.arena.allocStruct(this.code.offsets.P.size);
+      const p = new Proc(i, addr);
+      this.view.set32(addr + this.code.offsets.P.id, i);
+      this.view.setPStatus(p, PStatus.Idle);
+      this.ps.push(p);
+    }
+    this.cur = this.newM();
+    this.acquireP(this.cur, this.ps[0]);
+    this.mainG = this.spawn(this.code.entry, []);
+    this.runq = this.runq.filter((g) => g !== this.mainG);
+    this.execute(this.cur, this.mainG);
+    this.setRegisters(this.cur);
+  }
+
+  // ---- listeners ----
+  listen(l: Listener): () => void {
+    this.listeners.push(l);
+    this.refreshHooks();
+    return () => {
+      const i = this.listeners.indexOf(l);
+      if (i >= 0) this.listeners.splice(i, 1);
+      this.refreshHooks();
+    };
+  }
+  private refreshHooks(): void {
+    const needs = this.listeners.some((l) => l.onAccess || l.onStatement || l.onCall);
+    if (needs && !this.instrumented) this.instrumented = instantiate(this.code.instrumentedSource, true, this.mem, this.builtins, this);
+    this.active = needs && this.instrumented ? this.instrumented : this.fast;
+    const stmt = this.listeners.filter((l) => l.onStatement);
+    this.stmtHook = stmt.length ? (fr, label) => stmt.some((l) => (l.onStatement as NonNullable<Listener['onStatement']>)(this.cur, fr, label)) : null;
+    const calls = this.listeners.filter((l) => l.onCall);
+    this.callHook = calls.length ? (fr) => calls.forEach((l) => l.onCall?.(this.cur, fr)) : null;
+  }
+  access(addr: number, size: number, flags: number): void {
+    for (const l of this.listeners) l.onAccess?.(addr, size, flags, this.cur);
+  }
+  get listening(): boolean {
+    return this.listeners.length > 0;
+  }
+  emitPreemptRequest(g: Gor, by: string): void {
+    for (const l of this.listeners) l.onPreemptRequest?.(g, by);
+  }
+
+  // ---- threads ----
+  newM(): Mach {
+    const o = this.code.offsets;
+    const addr = this.arena.allocStruct(o.M.size);
+    const g0 = this.newG(true);
+    const m = new Mach(this.ms.length, addr, g0);
+    g0.m = m;
+    this.view.set32(addr + o.M.id, m.id);
+    this.view.set32(addr + o.M.g0, g0.addr);
+    this.view.set32(g0.addr + o.G.m, addr);
+    this.view.setGStatus(g0, GStatus.Running);
+    this.ms.push(m);
+    return m;
+  }
+
+  newG(isG0: boolean): Gor {
+    const o = this.code.offsets.G;
+    const addr = this.arena.allocStruct(this.code.offsets.G.size);
+    const lo = this.arena.allocStack();
+    const hi = lo + STACK_SIZE;
+    const g = new Gor(this.gs.length, addr, lo, hi, isG0);
+    this.gs.push(g);
+    this.gByAddr.set(addr, g);
+    this.view.set32(addr + o.stack0, lo);
+    this.view.set32(addr + o.stackbase, hi);
+    this.view.set32(addr + o.stackguard, lo + STACK_GUARD);
+    this.view.set32(addr + o.stackguard0, lo + STACK_GUARD);
+    this.view.set32(addr + o.sched_sp, hi);
+    const goid = isG0 ? 0 : this.nextGoid++;
+    this.view.set32(addr + o.goid, goid);
+    return g;
+  }
+
+  goid(g: Gor): number {
+    return this.view.u32(g.addr + this.code.offsets.G.goid);
+  }
+
+  /** `go f(args)`: a new runnable goroutine whose first frame runs f. */
+  spawn(fn: number, args: (number | bigint)[]): Gor {
+    const g = this.newG(false);
+    const meta = this.code.funcs[fn];
+    const fr = this.pushFrame(g, fn);
+    meta.paramTypes.forEach((t, i) => this.storeTyped(fr.fp + meta.paramOffsets[i], t, args[i] ?? 0));
+    this.view.setGStatus(g, GStatus.Runnable);
+    this.runq.push(g);
+    this.wakep();
+    return g;
+  }
+
+  /** Stores a value of a scalar type (used where no compiled code does it). */
+  storeTyped(addr: number, t: Type, v: number | bigint): void {
+    if (t.k === 'int' && t.size === 8) this.mem.store64(addr, BigInt(v));
+    else this.mem.store(addr, t.k === 'int' ? (t.size as 1 | 2 | 4) : t.k === 'bool' ? 1 : 4, Number(v));
+  }
+
+  private pushFrame(g: Gor, fn: number): Frame {
+    const meta = this.code.funcs[fn];
+    const top = g.frames.length ? g.frames[g.frames.length - 1].fp : g.stackHi;
+    const fp = (top - meta.frameSize) & ~7;
+    if (fp < g.stackLo + STACK_GUARD) {
+      throw new SimFault(`stack overflow: goroutine ${this.goid(g)} has no room for a frame of ${meta.name} (${g.frames.length} frames deep, stack [${hex(g.stackLo)}, ${hex(g.stackHi)}))`);
+    }
+    const fr = new Frame(fn, fp, meta.temps);
+    g.frames.push(fr);
+    return fr;
+  }
+
+  /** Called by compiled code: pushes the callee's frame on the current goroutine. */
+  call(fn: number): Frame {
+    return this.pushFrame(this.cur.exec, fn);
+  }
+
+  funcIndex(ptr: number): number {
+    const i = (ptr - FUNC_BASE) / FUNC_STRIDE;
+    if (!Number.isInteger(i) || i < 0 || i >= this.code.funcs.length) {
+      throw new SimFault(ptr === 0 ? 'call through a nil function pointer' : `call through an invalid function pointer ${hex(ptr)}`);
+    }
+    return i;
+  }
+
+  /** Called by compiled code when a function returns (value in rv). */
+  ret(_fr: Frame): void {
+    const m = this.cur;
+    const g = m.exec;
+    g.frames.pop();
+    if (g.frames.length > 0) return;
+    if (g.isG0) {
+      // runtime·mcall's function returned: back to the goroutine that called it
+      m.exec = m.curg ?? m.g0;
+      this.setRegisters(m);
+      return;
+    }
+    if (g === this.mainG) {
+      this.halt({ outcome: 'exit', message: 'main returned', m, g });
+      return;
+    }
+    this.view.setGStatus(g, GStatus.Dead);
+    this.arena.freeStack(g.stackLo);
+    g.m = null;
+    m.curg = null;
+    this.schedule(m);
+  }
+
+  setRegisters(m: Mach): void {
+    this.cur = m;
+    this.mAddr = m.addr;
+    this.gAddr = m.exec.addr;
+    this.gsg0 = (m.exec.addr + this.code.offsets.G.stackguard0) >>> 2;
+  }
+
+  /** The newstack test at a non-NOSPLIT prologue whose stackguard0 says StackPreempt. */
+  prologue(fr: Frame, body: number): boolean {
+    const m = this.cur;
+    const g = m.exec;
+    const o = this.code.offsets;
+    if (g.isG0) throw new SimFault('runtime: preempt g0', 'throw');
+    const p = m.p;
+    const blocked =
+      this.view.i32(m.addr + o.M.locks) !== 0 ||
+      this.view.i32(m.addr + o.M.mallocing) !== 0 ||
+      this.view.i32(m.addr + o.M.gcing) !== 0 ||
+      this.view.gStatus(g) !== GStatus.Running ||
+      p === null ||
+      this.view.pStatus(p) !== PStatus.Running;
+    if (blocked) {
+      this.view.set32(g.addr + o.G.stackguard0, this.view.u32(g.addr + o.G.stackguard));
+      return false;
+    }
+    fr.pc = body;
+    for (const l of this.listeners) l.onPreempt?.(g, m);
+    this.deschedule(m, GStatus.Runnable);
+    this.runq.push(g);
+    this.schedule(m);
+    return true;
+  }
+
+  /** Takes the current goroutine off its M (it keeps its frames). */
+  deschedule(m: Mach, status: GStatus): Gor {
+    const g = m.curg as Gor;
+    const top = g.frames[g.frames.length - 1];
+    this.view.set32(g.addr + this.code.offsets.G.sched_sp, top ? top.fp : g.stackHi);
+    this.view.setGStatus(g, status);
+    this.view.set32(g.addr + this.code.offsets.G.m, 0);
+    this.view.set32(m.addr + this.code.offsets.M.curg, 0);
+    g.m = null;
+    m.curg = null;
+    m.exec = m.g0;
+    return g;
+  }
+
+  execute(m: Mach, g: Gor): void {
+    const o = this.code.offsets;
+    m.curg = g;
+    m.exec = g;
+    m.state = 'running';
+    g.m = m;
+    g.tick = 0;
+    this.view.setGStatus(g, GStatus.Running);
+    this.view.set8(g.addr + o.G.preempt, 0);
+    this.view.set32(g.addr + o.G.stackguard0, this.view.u32(g.addr + o.G.stackguard));
+    this.view.set32(g.addr + o.G.m, m.addr);
+    this.view.set32(m.addr + o.M.curg, g.addr);
+    if (this.cur === m) this.setRegisters(m);
+  }
+
+  /** The era's schedule(): stop for GC, run the next goroutine, or release the P and idle. */
+  schedule(m: Mach): void {
+    if (this.view.mLocks(m) !== 0) throw new SimFault('schedule: holding locks', 'throw');
+    const p = m.p;
+    if (!p) {
+      m.state = 'idle';
+      return;
+    }
+    if (this.view.gcwaiting()) {
+      this.gcstopm(m);
+      return;
+    }
+    const g = this.runq.shift();
+    if (!g) {
+      this.releaseP(m);
+      m.state = 'idle';
+      return;
+    }
+    this.execute(m, g);
+  }
+
+  gcstopm(m: Mach): void {
+    const p = m.p as Proc;
+    this.view.setPStatus(p, PStatus.Gcstop);
+    this.view.setStopwait(this.view.stopwait() - 1);
+    m.lastP = p;
+    this.detachP(m);
+    m.state = 'gcstop';
+    m.exec = m.g0;
+  }
+
+  acquireP(m: Mach, p: Proc): void {
+    const o = this.code.offsets;
+    m.p = p;
+    p.m = m;
+    this.view.setPStatus(p, PStatus.Running);
+    this.view.set32(m.addr + o.M.p, p.addr);
+    this.view.set32(p.addr + o.P.m, m.addr);
+    if (o.M.mcache >= 0 && o.P.mcache >= 0) this.view.set32(m.addr + o.M.mcache, this.view.u32(p.addr + o.P.mcache));
+  }
+  private detachP(m: Mach): void {
+    const o = this.code.offsets;
+    const p = m.p;
+    if (!p) return;
+    p.m = null;
+    m.p = null;
+    this.view.set32(m.addr + o.M.p, 0);
+    this.view.set32(p.addr + o.P.m, 0);
+  }
+  releaseP(m: Mach): void {
+    const p = m.p;
+    if (!p) return;
+    this.view.setPStatus(p, PStatus.Idle);
+    this.detachP(m);
+  }
+
+  /** Starts Ms for runnable goroutines while Ps are idle (wakep/startm/newm). */
+  wakep(): void {
+    if (this.view.gcwaiting()) return;
+    for (;;) {
+      const starting = this.ms.filter((m) => m.state === 'sched' && m.p !== null).length;
+      if (this.runq.length <= starting) return;
+      const p = this.ps.find((x) => x.m === null && this.view.pStatus(x) === PStatus.Idle);
+      if (!p) return;
+      const m = this.ms.find((x) => x.state === 'idle' && x.p === null) ?? this.newM();
+      this.acquireP(m, p);
+      m.state = 'sched';
+    }
+  }
+
+  // ---- the run loop ----
+  isRunnable(m: Mach): boolean {
+    if (m.state === 'sched') return true;
+    if (m.state !== 'running') return false;
+    const b = m.block;
+    if (!b) return true;
+    switch (b.k) {
+      case 'lock': return this.mem.u32[b.addr >>> 2] === 0;
+      case 'note': return this.mem.u32[b.addr >>> 2] !== 0;
+      case 'stw': return this.view.stopwait() <= 0 || this.preemptWouldHelp(m);
+    }
+  }
+
+  /** While stopping the world: would re-issuing preemptall change anything now? */
+  preemptWouldHelp(self: Mach): boolean {
+    const o = this.code.offsets.G;
+    for (const p of this.ps) {
+      const m = p.m;
+      if (!m || m === self || this.view.pStatus(p) !== PStatus.Running) continue;
+      const g = m.curg;
+      if (g && m.exec === g && this.view.u32(g.addr + o.stackguard0) !== StackPreempt) return true;
+    }
+    return false;
+  }
+
+  /** preemptall: asks the goroutine running on every other running P to stop. */
+  preemptall(self: Mach, by: string): void {
+    for (const p of this.ps) {
+      const m = p.m;
+      if (!m || m === self || this.view.pStatus(p) !== PStatus.Running) continue;
+      const g = m.curg;
+      if (!g || m.exec !== g) continue;
+      this.view.preemptRequest(g);
+      this.emitPreemptRequest(g, by);
+    }
+  }
+
+  /** Runs M m for at most n steps (at least one dispatch); returns the steps it took. */
+  runSteps(m: Mach, n: number): number {
+    if (m.state === 'sched') {
+      this.setRegisters(m);
+      this.schedule(m);
+      if ((m.state as string) !== 'running') return 0;
+    }
+    if (m.block) m.block = null; // runnable: the blocked builtin retries
+    this.setRegisters(m);
+    this.slice = n;
+    this.endRun = false;
+    const code = this.active;
+    let g = m.exec;
+    try {
+      do {
+        const fr = g.frames[g.frames.length - 1];
+        code[fr.fn](this, fr);
+        if (this.halted || this.endRun || m.block || m.state !== 'running') break;
+        if (m.exec !== g) {
+          if (m.exec !== m.g0 && !g.isG0) break; // another goroutine now: end of this run
+          g = m.exec; // entering or leaving g0 (mcall) continues the run
+          this.setRegisters(m);
+        }
+      } while (this.slice > 0);
+    } catch (e) {
+      this.haltOnError(e, m);
+    }
+    const used = n - this.slice;
+    if (g.m === m && !g.isG0) g.tick += used;
+    return used;
+  }
+
+  private haltOnError(e: unknown, m: Mach): void {
+    if (e instanceof SimFault) {
+      const g = m.exec;
+      this.halt({
+        outcome: e.kind === 'throw' ? 'throw' : e.kind === 'invariant' ? 'invariant' : 'fault',
+        message: e.message,
+        printed: e.kind === 'throw' ? this.lastPrinted() : undefined,
+        m,
+        g,
+        frame: g.frames[g.frames.length - 1],
+      });
+      return;
+    }
+    throw e;
+  }
+
+  private lastPrinted(): string | undefined {
+    const lines = this.output.split('\n').filter((x) => x.length > 0);
+    return lines.length ? lines.slice(-3).join('\n') : undefined;
+  }
+
+  halt(h: Halt): void {
+    if (!this.halted) this.halted = h;
+  }
+
+  private record(m: Mach, steps: number): void {
+    const n = this.switches.length;
+    if (n >= 2 && this.switches[n - 2] === m.id && steps > 0 && this.switches[n - 1] > 0) this.switches[n - 1] += steps;
+    else this.switches.push(m.id, steps);
+  }
+
+  /** Chooses the next M and run length: the recorded schedule first, then the strategy. */
+  private choose(runnable: Mach[]): { m: Mach; n: number } {
+    const r = this.replay;
+    while (r && this.replayIndex < r.switches.length) {
+      const id = r.switches[this.replayIndex];
+      if (this.replayLeft === 0 && r.switches[this.replayIndex + 1] === 0) {
+        const m = this.ms[id];
+        if (m && runnable.includes(m)) {
+          this.replayIndex += 2;
+          return { m, n: 0 };
+        }
+      }
+      if (this.replayLeft === 0) this.replayLeft = r.switches[this.replayIndex + 1];
+      const m = this.ms[id];
+      if (!m || !runnable.includes(m)) {
+        this.divergedAt = { switchIndex: this.replayIndex / 2, step: this.steps, reason: `M${id} is not runnable at step ${this.steps}` };
+        this.replay = undefined;
+        break;
+      }
+      return { m, n: this.replayLeft };
+    }
+    return this.strategy.pick(runnable, this);
+  }
+
+  /** Runs until the program ends or `until` says stop (checked between runs). */
+  run(until?: () => boolean): Halt {
+    let idle = 0;
+    while (!this.halted) {
+      if (until?.()) break;
+      if (this.steps >= this.maxSteps) {
+        this.halt({ outcome: 'budget', message: `step budget of ${this.maxSteps} steps exhausted`, m: this.cur, g: this.cur.exec, frame: this.cur.exec.frames[this.cur.exec.frames.length - 1] });
+        break;
+      }
+      const runnable = this.ms.filter((x) => this.isRunnable(x));
+      if (runnable.length === 0) {
+        const waiting = this.gs.filter((g) => !g.isG0 && this.view.gStatus(g) !== GStatus.Dead).length;
+        this.halt({ outcome: 'deadlock', message: `all goroutines are asleep - deadlock! (${waiting} goroutine${waiting === 1 ? '' : 's'} waiting, no M can run)`, m: this.mainG.m ?? this.cur, g: this.mainG });
+        break;
+      }
+      const { m, n } = this.choose(runnable);
+      const budget = Math.min(n, this.maxSteps - this.steps);
+      const used = this.runSteps(m, budget);
+      this.steps += used;
+      if (this.replay && this.replayLeft > 0) {
+        this.replayLeft -= Math.min(used, this.replayLeft);
+        if (this.replayLeft === 0) this.replayIndex += 2;
+        else if (!this.isRunnable(m) && !this.halted) {
+          this.divergedAt = { switchIndex: this.replayIndex / 2, step: this.steps, reason: `M${m.id} stopped ${this.replayLeft} steps early` };
+          this.replay = undefined;
+        }
+      }
+      this.record(m, used);
+      for (const l of this.listeners) l.onSchedule?.(m, used);
+      this.strategy.after(m, used, this.endRun, this);
+      this.sysmon(m);
+      idle = used === 0 ? idle + 1 : 0;
+      if (idle > 10_000) this.halt({ outcome: 'fault', message: 'internal: the scheduler made no progress', m });
+    }
+    return this.halted as Halt;
+  }
+
+  private sysmon(m: Mach): void {
+    const limit = this.options.sysmonSteps ?? 0;
+    const g = m.curg;
+    if (limit > 0 && g && g.tick >= limit) {
+      g.tick = 0;
+      this.view.preemptRequest(g);
+      this.emitPreemptRequest(g, 'sysmon');
+    }
+  }
+
+  /** Counts consecutive osyield spins while nothing else can run; too many is a livelock. */
+  noteSpin(m: Mach): void {
+    const others = this.ms.some((x) => x !== m && this.isRunnable(x));
+    this.spinCount = others ? 0 : this.spinCount + 1;
+    if (this.spinCount >= LIVELOCK_SPINS) {
+      this.halt({ outcome: 'livelock', message: `livelock: M${m.id} spins in runtime·osyield with no other M able to run (goroutine ${m.curg ? this.goid(m.curg) : 0} holds the only runnable P)`, m, g: m.exec, frame: m.exec.frames[m.exec.frames.length - 1] });
+    }
+  }
+
+  // ---- results ----
+  location(g: Gor | undefined, frame: Frame | undefined): FunctionLocation | undefined {
+    const fr = frame ?? g?.frames[g.frames.length - 1];
+    if (!fr) return undefined;
+    const meta = this.code.funcs[fr.fn];
+    const label = meta.labels[fr.pc] ?? meta.labels[0];
+    return { ...label.loc, function: label.kind === 'builtin' && label.builtin ? label.builtin : meta.name };
+  }
+
+  threadName(m: Mach): string {
+    return `M${m.id}`;
+  }
+
+  result(): RunResult {
+    const h = this.halted ?? { outcome: 'budget' as Outcome, message: 'not finished' };
+    const g = h.g;
+    return {
+      outcome: h.outcome,
+      message: h.message,
+      printed: h.printed,
+      thread: h.m ? this.threadName(h.m) : undefined,
+      goroutine: g && !g.isG0 ? this.goid(g) : g?.m?.curg ? this.goid(g.m.curg) : undefined,
+      location: h.outcome === 'exit' ? undefined : this.location(g, h.frame),
+      steps: this.steps,
+      output: this.output,
+      schedule: { version: 1, programHash: this.program.hash, gomaxprocs: this.gomaxprocs, switches: this.switches.slice() },
+      divergedAt: this.divergedAt,
+    };
+  }
+
+  print(text: string): void {
+    this.output += text;
+    this.options.onOutput?.(text);
+  }
+
+  // ---- snapshots ----
+  snapshot(): MachineState {
+    return MachineState.capture(this, this.strategy);
+  }
+  restore(s: MachineState): void {
+    s.apply(this, this.strategy);
+  }
+  get replayState(): { index: number; left: number; active: boolean } {
+    return { index: this.replayIndex, left: this.replayLeft, active: this.replay !== undefined };
+  }
+  set replayState(s: { index: number; left: number; active: boolean }) {
+    this.replayIndex = s.index;
+    this.replayLeft = s.left;
+    if (!s.active) this.replay = undefined;
+    else this.replay = this.options.schedule;
+  }
+}

@@ -1,0 +1,97 @@
+// Snapshots of the whole machine — memory pages, Ms, Gs and Ps with their frames, run queue,
+// semaphores, strategy and replay position — restorable in place. Step back and the explorer
+// rely on restore + re-run giving exactly the same execution.
+import type { Machine } from './machine';
+import { restoreMemory, snapshotMemory, type MemorySnapshot } from './memory';
+import type { Strategy } from './strategies';
+import { Frame, Gor, Mach, Proc, type BlockReason, type MState } from './threads';
+
+interface FrameState { fn: number; pc: number; fp: number; t: (number | bigint)[] | null }
+interface GState { id: number; addr: number; lo: number; hi: number; isG0: boolean; frames: FrameState[]; m: number; tick: number }
+interface MStateRec { id: number; addr: number; g0: number; curg: number; exec: number; p: number; state: MState; block: BlockReason | null; lastP: number; lockWait: number; stwPending: boolean }
+
+export class MachineState {
+  private constructor(
+    private readonly memory: MemorySnapshot,
+    private readonly gs: GState[],
+    private readonly ms: MStateRec[],
+    private readonly ps: { id: number; addr: number; m: number }[],
+    private readonly scalars: Record<string, number | boolean | string>,
+    private readonly runq: number[],
+    private readonly sema: [number, number[]][],
+    private readonly freeStacks: number[],
+    private readonly strategy: unknown,
+    private readonly switches: number[],
+    private readonly replay: { index: number; left: number; active: boolean },
+  ) {}
+
+  static capture(vm: Machine, strategy: Strategy): MachineState {
+    const idOf = (x: { id: number } | null) => (x ? x.id : -1);
+    return new MachineState(
+      snapshotMemory(vm.mem),
+      vm.gs.map((g) => ({ id: g.id, addr: g.addr, lo: g.stackLo, hi: g.stackHi, isG0: g.isG0, frames: g.frames.map((f) => ({ fn: f.fn, pc: f.pc, fp: f.fp, t: f.t ? f.t.slice() : null })), m: idOf(g.m), tick: g.tick })),
+      vm.ms.map((m) => ({ id: m.id, addr: m.addr, g0: m.g0.id, curg: idOf(m.curg), exec: m.exec.id, p: idOf(m.p), state: m.state, block: m.block, lastP: idOf(m.lastP), lockWait: m.lockWait, stwPending: m.stwPending })),
+      vm.ps.map((p) => ({ id: p.id, addr: p.addr, m: idOf(p.m) })),
+      { cur: vm.cur.id, mainG: vm.mainG.id, nextGoid: vm.nextGoid, sysAllocTop: vm.sysAllocTop, steps: vm.steps, spinCount: vm.spinCount, output: vm.output, structTop: vm.arena.structTop, stackTop: vm.arena.stackTop },
+      vm.runq.map((g) => g.id),
+      [...vm.semaWaiters].map(([a, l]) => [a, l.map((g) => g.id)]),
+      vm.arena.freeStacks.slice(),
+      strategy.save(),
+      vm.switches.slice(),
+      vm.replayState,
+    );
+  }
+
+  apply(vm: Machine, strategy: Strategy): void {
+    restoreMemory(vm.mem, this.memory);
+    const gs = this.gs.map((s) => {
+      const g = new Gor(s.id, s.addr, s.lo, s.hi, s.isG0);
+      g.tick = s.tick;
+      g.frames = s.frames.map((f) => {
+        const fr = new Frame(f.fn, f.fp, 0);
+        fr.pc = f.pc;
+        fr.t = f.t ? f.t.slice() : null;
+        return fr;
+      });
+      return g;
+    });
+    const ps = this.ps.map((s) => new Proc(s.id, s.addr));
+    const ms = this.ms.map((s) => {
+      const m = new Mach(s.id, s.addr, gs[s.g0]);
+      m.curg = s.curg >= 0 ? gs[s.curg] : null;
+      m.exec = gs[s.exec];
+      m.p = s.p >= 0 ? ps[s.p] : null;
+      m.state = s.state;
+      m.block = s.block;
+      m.lastP = s.lastP >= 0 ? ps[s.lastP] : null;
+      m.lockWait = s.lockWait;
+      m.stwPending = s.stwPending;
+      return m;
+    });
+    this.gs.forEach((s, i) => (gs[i].m = s.m >= 0 ? ms[s.m] : null));
+    this.ps.forEach((s, i) => (ps[i].m = s.m >= 0 ? ms[s.m] : null));
+    vm.gs.splice(0, vm.gs.length, ...gs);
+    vm.ms.splice(0, vm.ms.length, ...ms);
+    vm.ps.splice(0, vm.ps.length, ...ps);
+    vm.gByAddr.clear();
+    for (const g of gs) vm.gByAddr.set(g.addr, g);
+    vm.runq = this.runq.map((i) => gs[i]);
+    vm.semaWaiters = new Map(this.sema.map(([a, l]) => [a, l.map((i) => gs[i])]));
+    const s = this.scalars;
+    vm.mainG = gs[s.mainG as number];
+    vm.nextGoid = s.nextGoid as number;
+    vm.sysAllocTop = s.sysAllocTop as number;
+    vm.steps = s.steps as number;
+    vm.spinCount = s.spinCount as number;
+    vm.output = s.output as string;
+    vm.arena.structTop = s.structTop as number;
+    vm.arena.stackTop = s.stackTop as number;
+    vm.arena.freeStacks = this.freeStacks.slice();
+    vm.switches.splice(0, vm.switches.length, ...this.switches);
+    vm.replayState = this.replay;
+    vm.halted = null;
+    vm.divergedAt = undefined;
+    strategy.load(this.strategy);
+    vm.setRegisters(ms[s.cur as number]);
+  }
+}
