@@ -47,10 +47,12 @@ export const BUILTIN_SIGNATURES: readonly (readonly string[])[] = [
   ['runtime·dataend', 'byte*'],
 ];
 
-/** Builtins that may block the M or hand the P to someone else (resumable call sites). */
-export const BLOCKING_BUILTINS: ReadonlySet<string> = new Set([
+/**
+ * Builtins after which the M may give up its run: they block, yield, switch goroutines, or
+ * wake another M (which ends a run that had the machine to itself). Their call sites resume.
+ */
+export const YIELDING_BUILTINS: ReadonlySet<string> = new Set([
   'runtime·lock', 'runtime·notesleep', 'runtime·park', 'runtime·gosched', 'runtime·osyield',
   'runtime·mcall', 'runtime·stoptheworld', 'runtime·starttheworld', 'runtime·semacquire',
   'runtime·unlock', 'runtime·ready', 'runtime·newproc', 'runtime·semrelease', 'runtime·notewakeup',
-  'runtime·breakpoint', 'runtime·throw',
 ]);

@@ -77,6 +77,7 @@ export function makeBuiltins(vm: Machine): Builtin[] {
     if (n < 0) throw new SimFault('runtime·unlock: lock count', 'throw');
     setLocks(n);
     if (n === 0 && !curG().isG0) rearm(curG());
+    vm.othersMayRun();
   };
   const ready = (gp: number): void => {
     const g = gOf(gp, 'runtime·ready');
@@ -172,6 +173,7 @@ export function makeBuiltins(vm: Machine): Builtin[] {
       if (mem.u32[i] !== 0) throw new SimFault('notewakeup - double wakeup', 'throw');
       mem.u32[i] = 1;
       report(n, 4, ACCESS_ATOMIC | ACCESS_WRITE);
+      vm.othersMayRun();
       return 0;
     },
     'runtime·noteclear': (n: number) => {
@@ -335,6 +337,7 @@ export function makeBuiltins(vm: Machine): Builtin[] {
       const i = atomicAddr(addr, 'semrelease');
       mem.u32[i]++;
       report(addr, 4, ACCESS_ATOMIC | ACCESS_WRITE);
+      vm.othersMayRun();
       const list = vm.semaWaiters.get(addr);
       const g = list?.shift();
       if (g) ready(g.addr);

@@ -4,7 +4,7 @@
 // not handled here: an expression containing a call is linearised by codegen-func.ts, which
 // uses this module for every call-free piece.
 import type { Expr, ExprOf } from '../lang/ast';
-import { decay, wrapTo } from '../lang/checker';
+import { decay, wrapTo, type LocalSym } from '../lang/checker';
 import {
   BOOL, INT32, UINT32, arithmeticType, promote, sizeOf, type IntType, type Type,
 } from '../lang/types';
@@ -14,7 +14,7 @@ export const is64 = (t: Type): boolean => t.k === 'int' && t.size === 8;
 
 /** Where an lvalue lives: a local's frame offset, or a computed/constant address. */
 export type LValue =
-  | { k: 'local'; off: number; ty: Type }
+  | { k: 'local'; off: number; ty: Type; reg?: string }
   | { k: 'mem'; addr: string; ty: Type; constAddr?: number };
 
 interface Range {
@@ -133,6 +133,8 @@ export interface ExprContext {
   /** Address of a string literal. */
   stringAddr(e: ExprOf<'string'>): number;
   globalAddr(name: string): number;
+  /** The JS variable holding a local kept in a register, if it is one. */
+  register?(sym: LocalSym): string | undefined;
 }
 
 const LOAD_HELPER = (t: Type): string => {
@@ -284,7 +286,7 @@ export class ExprGen {
     switch (e.k) {
       case 'ident': {
         const s = e.sym;
-        if (s?.k === 'local') return { k: 'local', off: s.offset, ty };
+        if (s?.k === 'local') return { k: 'local', off: s.offset, ty, reg: this.cx.register?.(s) };
         if (s?.k === 'global') return { k: 'mem', addr: String(s.addr), ty, constAddr: s.addr };
         throw new Error(`codegen: '${e.name}' is not an lvalue`);
       }
@@ -327,6 +329,7 @@ export class ExprGen {
   }
 
   address(lv: LValue): string {
+    if (lv.k === 'local' && lv.reg) throw new Error('codegen: address of a register local');
     return lv.k === 'local' ? `(fp+${lv.off})` : lv.addr;
   }
 
@@ -334,6 +337,7 @@ export class ExprGen {
   load(lv: LValue): string {
     const t = lv.ty;
     if (t.k === 'array' || t.k === 'struct' || t.k === 'func') return this.address(lv);
+    if (lv.k === 'local' && lv.reg) return lv.reg;
     if (lv.k === 'local') {
       if (is64(t)) return `LD64L(fp+${lv.off},${(t as IntType).signed})`;
       const { view, shift } = viewFor(t);
@@ -351,6 +355,7 @@ export class ExprGen {
   store(lv: LValue, value: string): string {
     const t = lv.ty;
     if (t.k === 'struct') return `COPY(${this.address(lv)},${value},${sizeOf(t)})`;
+    if (lv.k === 'local' && lv.reg) return `${lv.reg}=${value}`;
     if (lv.k === 'local') {
       if (is64(t)) return `ST64L(fp+${lv.off},${value})`;
       const { view, shift } = viewFor(t);

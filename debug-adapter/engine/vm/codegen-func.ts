@@ -5,8 +5,8 @@
 // step of its own; expressions containing calls are linearised, with values that must survive
 // a call kept in the frame's temporaries (`fr.t`).
 import type { Expr, ExprOf, Initializer, Loc, Stmt } from '../lang/ast';
-import { BLOCKING_BUILTINS } from '../lang/builtins';
-import { decay, type FuncInfo } from '../lang/checker';
+import { YIELDING_BUILTINS } from '../lang/builtins';
+import { decay, type FuncInfo, type LocalSym } from '../lang/checker';
 import { INT32, alignOf, promote, ptrTo, sizeOf, type IntType, type Type } from '../lang/types';
 import { ExprGen, conv, is64, type ExprContext } from './codegen-expr';
 
@@ -66,13 +66,30 @@ export class FunctionGen {
   private readonly continues: number[] = [];
   private readonly caseLabels = new Map<Stmt, number>();
   private curLoc: Loc;
+  /** Scalar locals whose address is never taken live in JS variables in the fast variant. */
+  private readonly registers = new Map<LocalSym, string>();
+  private readonly writeBack: string;
 
   constructor(
     private readonly fn: FuncInfo,
     private readonly env: GenEnv,
   ) {
     this.curLoc = fn.decl.loc;
-    this.gen = new ExprGen({ ...env, vtemp: () => this.vtemp() });
+    if (!env.instrumented) {
+      const taken = addressTaken(fn);
+      for (const l of fn.locals) {
+        const t = l.type;
+        const scalar = t.k === 'bool' || t.k === 'ptr' || (t.k === 'int' && t.size <= 4);
+        if (scalar && !taken.has(l)) this.registers.set(l, `l${this.registers.size}`);
+      }
+    }
+    this.writeBack = [...this.registers].map(([l, r]) => frameStore('fp', l.offset, l.type, r) + ';').join('');
+    this.gen = new ExprGen({ ...env, vtemp: () => this.vtemp(), register: (l) => this.registers.get(l) });
+  }
+
+  /** `return` from the JS function, first writing register locals back to the stack. */
+  private exit(): string {
+    return `${this.writeBack}return;`;
   }
 
   private vtemp(): string {
@@ -97,7 +114,7 @@ export class FunctionGen {
     return `{pc=${l};continue d;}`;
   }
   private suspendAt(l: number): string {
-    return `{fr.pc=${l};vm.slice=slice;return;}`;
+    return `{fr.pc=${l};vm.slice=slice;${this.exit()}}`;
   }
 
   /** A statement boundary: one step, a place to stop and to resume. */
@@ -114,21 +131,22 @@ export class FunctionGen {
     const f = this.fn;
     this.label('entry');
     this.emit('case 0:');
-    if (!f.decl.nosplit) this.emit(`if(U32[vm.gsg0]===0xfffffade&&vm.prologue(fr,1)){vm.slice=slice;return;}`);
+    if (!f.decl.nosplit) this.emit(`if(U32[vm.gsg0]===0xfffffade&&vm.prologue(fr,1)){vm.slice=slice;${this.exit()}}`);
     if (this.env.instrumented) this.emit(`if(vm.callHook!==null)vm.callHook(fr);`);
     if (f.decl.body) this.block(f.decl.body.body);
     this.curLoc = f.decl.body?.endLoc ?? f.decl.loc;
     const endLabel = this.label('stmt');
     this.emit(`case ${endLabel}:pc=${endLabel};vm.rv=0;vm.ret(fr);vm.slice=slice;return;`);
     const vars = Array.from({ length: this.maxV }, (_, i) => `v${i}`);
+    const regs = [...this.registers].map(([l, r]) => `${r}=${this.gen.load({ k: 'local', off: l.offset, ty: l.type })}`);
     const source = [
       `function F${f.sym.index}(vm,fr){`,
       `const fp=fr.fp,f2=fp>>1,f4=fp>>2;`,
-      `let pc=fr.pc,slice=vm.slice,nf${vars.length ? ',' + vars.join(',') : ''};`,
+      `let pc=fr.pc,slice=vm.slice,nf${vars.length ? ',' + vars.join(',') : ''}${regs.length ? ',' + regs.join(',') : ''};`,
       `try{d:for(;;)switch(pc){`,
       ...this.out,
       `default:throw new Error('bad pc '+pc+' in ${f.sym.name.replace(/'/g, '')}');`,
-      `}}catch(e){fr.pc=pc;vm.slice=slice;throw e;}}`,
+      `}}catch(e){fr.pc=pc;vm.slice=slice;${this.writeBack}throw e;}}`,
     ].join('\n');
     return { source, labels: this.labels, temps: this.ftemps };
   }
@@ -252,7 +270,9 @@ export class FunctionGen {
         this.stepLabel(s.loc);
         const call = s.call as ExprOf<'call'>;
         const { target, args } = this.prepareCall(call);
-        this.emit(`vm.spawn(${target},[${args.join(',')}]);`);
+        const resume = this.label('resume');
+        this.emit(`vm.spawn(${target},[${args.join(',')}]);if(vm.endRun)${this.suspendAt(resume)}`);
+        this.emit(`case ${resume}:pc=${resume};`);
         return;
       }
     }
@@ -437,7 +457,7 @@ export class FunctionGen {
     const resume = this.label('call');
     const offs = paramOffsets(ft.params);
     const stores = args.map((a, i) => frameStore('nf.fp', offs[i], ft.params[i], a) + ';').join('');
-    this.emit(`fr.pc=${resume};vm.slice=slice;nf=vm.call(${target});${stores}return;`);
+    this.emit(`fr.pc=${resume};vm.slice=slice;nf=vm.call(${target});${stores}${this.exit()}`);
     this.emit(`case ${resume}:pc=${resume};`);
     if (ft.ret.k === 'void') return '0';
     const t = this.ftemp();
@@ -460,13 +480,53 @@ export class FunctionGen {
     const at = this.stepLabel(e.loc, 'builtin', name);
     const result = this.ftemp();
     this.emit(`${result}=B${id}(${argList.join(',')});`);
-    if (BLOCKING_BUILTINS.has(name)) {
+    if (YIELDING_BUILTINS.has(name)) {
       const resume = this.label('resume');
-      this.emit(`if(vm.yielded!==0){fr.pc=vm.yielded===2?${at}:${resume};vm.yielded=0;vm.slice=slice;return;}`);
+      this.emit(`if(vm.yielded!==0||vm.endRun){fr.pc=vm.yielded===2?${at}:${resume};vm.yielded=0;vm.slice=slice;${this.exit()}}`);
       this.emit(`case ${resume}:pc=${resume};`);
     }
     return result;
   }
+}
+
+/** Locals whose address is taken with `&` anywhere in the function (they must stay in memory). */
+function addressTaken(fn: FuncInfo): Set<LocalSym> {
+  const taken = new Set<LocalSym>();
+  const visitExpr = (e: Expr | null | undefined): void => {
+    if (!e) return;
+    if (e.k === 'unary' && e.op === '&') {
+      let x: Expr = e.e;
+      while (x.k === 'member' && !x.arrow) x = x.e;
+      while (x.k === 'index' && x.a.ty?.k === 'array') x = x.a;
+      if (x.k === 'ident' && x.sym?.k === 'local') taken.add(x.sym);
+    }
+    for (const v of Object.values(e)) {
+      if (v && typeof v === 'object' && 'k' in (v as object) && 'loc' in (v as object)) visitExpr(v as Expr);
+      if (Array.isArray(v)) for (const a of v) if (a && typeof a === 'object' && 'k' in a) visitExpr(a as Expr);
+    }
+  };
+  const visitInit = (i: Initializer | null): void => {
+    if (!i) return;
+    if (i.k === 'expr') visitExpr(i.e);
+    else for (const item of i.items) visitInit(item.init);
+  };
+  const visit = (s: Stmt | null): void => {
+    if (!s) return;
+    switch (s.k) {
+      case 'block': s.body.forEach(visit); return;
+      case 'expr': visitExpr(s.e); return;
+      case 'decl': s.decls.forEach((d) => visitInit(d.init)); return;
+      case 'if': visitExpr(s.cond); visit(s.then); visit(s.else); return;
+      case 'while': case 'do': visitExpr(s.cond); visit(s.body); return;
+      case 'for': visit(s.init); visitExpr(s.cond); visitExpr(s.post); visit(s.body); return;
+      case 'switch': visitExpr(s.e); visit(s.body); return;
+      case 'return': visitExpr(s.e); return;
+      case 'go': visitExpr(s.call); return;
+      default:
+    }
+  };
+  if (fn.decl.body) visit(fn.decl.body);
+  return taken;
 }
 
 /** The sub-expressions of e in evaluation order, and whether each is used as an lvalue. */

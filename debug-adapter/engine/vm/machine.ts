@@ -42,6 +42,8 @@ export interface Halt {
 
 const DEFAULT_MAX_STEPS = 10_000_000;
 const LIVELOCK_SPINS = 20_000;
+/** Steps a lone runnable M may run in one go (its run ends early if it wakes another M). */
+const SOLO_RUN = 20_000;
 
 export class Machine implements AccessSink {
   readonly mem: Memory;
@@ -76,6 +78,8 @@ export class Machine implements AccessSink {
   sysAllocTop: number;
   steps = 0;
   endRun = false;
+  /** The running M is the only runnable one: its run is long, and ends when it wakes another M. */
+  soloRun = false;
   spinCount = 0;
   halted: Halt | null = null;
   output = '';
@@ -281,7 +285,10 @@ export class Machine implements AccessSink {
       this.view.pStatus(p) !== PStatus.Running;
     if (blocked) {
       this.view.set32(g.addr + o.G.stackguard0, this.view.u32(g.addr + o.G.stackguard));
-      return false;
+      this.othersMayRun(); // a stop-the-world waiter may want to re-issue preemptall
+      if (!this.endRun) return false;
+      fr.pc = body; // end the run here; the body starts when this M runs again
+      return true;
     }
     fr.pc = body;
     for (const l of this.listeners) l.onPreempt?.(g, m);
@@ -342,6 +349,7 @@ export class Machine implements AccessSink {
   }
 
   gcstopm(m: Mach): void {
+    this.othersMayRun();
     const p = m.p as Proc;
     this.view.setPStatus(p, PStatus.Gcstop);
     this.view.setStopwait(this.view.stopwait() - 1);
@@ -376,6 +384,11 @@ export class Machine implements AccessSink {
     this.detachP(m);
   }
 
+  /** Something another M may be waiting for happened: a long solo run must end here. */
+  othersMayRun(): void {
+    if (this.soloRun) this.endRun = true;
+  }
+
   /** Starts Ms for runnable goroutines while Ps are idle (wakep/startm/newm). */
   wakep(): void {
     if (this.view.gcwaiting()) return;
@@ -387,6 +400,7 @@ export class Machine implements AccessSink {
       const m = this.ms.find((x) => x.state === 'idle' && x.p === null) ?? this.newM();
       this.acquireP(m, p);
       m.state = 'sched';
+      this.othersMayRun();
     }
   }
 
@@ -529,7 +543,10 @@ export class Machine implements AccessSink {
         this.halt({ outcome: 'deadlock', message: `all goroutines are asleep - deadlock! (${waiting} goroutine${waiting === 1 ? '' : 's'} waiting, no M can run)`, m: this.mainG.m ?? this.cur, g: this.mainG });
         break;
       }
-      const { m, n } = this.choose(runnable);
+      const chosen = this.choose(runnable);
+      const m = chosen.m;
+      this.soloRun = runnable.length === 1 && !this.replay;
+      const n = this.soloRun ? Math.max(chosen.n, SOLO_RUN) : chosen.n;
       const budget = Math.min(n, this.maxSteps - this.steps);
       const used = this.runSteps(m, budget);
       this.steps += used;
