@@ -6,6 +6,7 @@ import type { FunctionLocation, Outcome, RunOptions, RunResult, ScheduleRecord }
 import { makeBuiltins } from './builtins-impl';
 import type { CompiledCode } from './compile';
 import type { Type } from '../lang/types';
+import type { CheckedProgram } from '../lang/checker';
 import { instantiate, type AccessSink, type CompiledFn } from './instantiate';
 import { DATA_BASE, FUNC_BASE, FUNC_STRIDE, Memory, SimFault, STACK_GUARD, STACK_SIZE, hex, makeLayout } from './memory';
 import { makeStrategy, type Strategy } from './strategies';
@@ -16,7 +17,7 @@ import { MachineState } from './snapshot';
 export interface LoadedProgram {
   hash: string;
   code: CompiledCode;
-  /** Source file of each function (for locations). */
+  checked: CheckedProgram;
 }
 
 export interface Listener {
@@ -25,6 +26,8 @@ export interface Listener {
   /** Before a statement runs; return true to stop the machine before it. */
   onStatement?(m: Mach, fr: Frame, label: number): boolean;
   onCall?(m: Mach, fr: Frame): void;
+  /** A frame is about to be popped (its function returns; the value is in vm.rv). */
+  onReturn?(m: Mach, fr: Frame): void;
   onSchedule?(m: Mach, steps: number): void;
   onPreemptRequest?(g: Gor, by: string): void;
   onPreempt?(g: Gor, m: Mach): void;
@@ -140,7 +143,9 @@ export class Machine implements AccessSink {
       this.refreshHooks();
     };
   }
+  private returnListeners = 0;
   private refreshHooks(): void {
+    this.returnListeners = this.listeners.filter((l) => l.onReturn).length;
     const needs = this.listeners.some((l) => l.onAccess || l.onStatement || l.onCall);
     if (needs && !this.instrumented) this.instrumented = instantiate(this.code.instrumentedSource, true, this.mem, this.builtins, this);
     this.active = needs && this.instrumented ? this.instrumented : this.fast;
@@ -240,9 +245,10 @@ export class Machine implements AccessSink {
   }
 
   /** Called by compiled code when a function returns (value in rv). */
-  ret(_fr: Frame): void {
+  ret(fr: Frame): void {
     const m = this.cur;
     const g = m.exec;
+    if (this.returnListeners > 0) for (const l of this.listeners) l.onReturn?.(m, fr);
     g.frames.pop();
     if (g.frames.length > 0) return;
     if (g.isG0) {
@@ -495,7 +501,12 @@ export class Machine implements AccessSink {
   }
 
   halt(h: Halt): void {
-    if (!this.halted) this.halted = h;
+    if (this.halted) return;
+    this.halted = h;
+    if (this.listeners.some((l) => l.onHalt)) {
+      const r = this.result();
+      for (const l of this.listeners) l.onHalt?.(r);
+    }
   }
 
   private record(m: Mach, steps: number): void {
