@@ -144,13 +144,18 @@ export class Machine implements AccessSink {
     };
   }
   private returnListeners = 0;
+  private stmtListeners: Listener[] = [];
+  /** Set when a listener stopped the machine before a statement; run() returns. */
+  paused: { m: Mach; frame: Frame; label: number; reason: string } | null = null;
+  private pauseRequest: string | null = null;
+  private resumeSkip: { m: Mach; frame: Frame; label: number } | null = null;
   private refreshHooks(): void {
     this.returnListeners = this.listeners.filter((l) => l.onReturn).length;
-    const needs = this.listeners.some((l) => l.onAccess || l.onStatement || l.onCall);
+    const needs = this.listeners.some((l) => l.onAccess || l.onStatement || l.onCall || l.onReturn);
     if (needs && !this.instrumented) this.instrumented = instantiate(this.code.instrumentedSource, true, this.mem, this.builtins, this);
     this.active = needs && this.instrumented ? this.instrumented : this.fast;
-    const stmt = this.listeners.filter((l) => l.onStatement);
-    this.stmtHook = stmt.length ? (fr, label) => stmt.some((l) => (l.onStatement as NonNullable<Listener['onStatement']>)(this.cur, fr, label)) : null;
+    this.stmtListeners = this.listeners.filter((l) => l.onStatement);
+    this.stmtHook = needs ? (fr, label) => this.statementHook(fr, label) : null;
     const calls = this.listeners.filter((l) => l.onCall);
     this.callHook = calls.length ? (fr) => calls.forEach((l) => l.onCall?.(this.cur, fr)) : null;
   }
@@ -464,7 +469,7 @@ export class Machine implements AccessSink {
       do {
         const fr = g.frames[g.frames.length - 1];
         code[fr.fn](this, fr);
-        if (this.halted || this.endRun || m.block || m.state !== 'running') break;
+        if (this.halted || this.paused || this.endRun || m.block || m.state !== 'running') break;
         if (m.exec !== g) {
           if (m.exec !== m.g0 && !g.isG0) break; // another goroutine now: end of this run
           g = m.exec; // entering or leaving g0 (mcall) continues the run
@@ -539,44 +544,95 @@ export class Machine implements AccessSink {
     return this.strategy.pick(runnable, this);
   }
 
-  /** Runs until the program ends or `until` says stop (checked between runs). */
-  run(until?: () => boolean): Halt {
+  /** Runs until the program ends, a listener pauses it, or `until` says stop (between runs). */
+  run(until?: () => boolean): Halt | null {
+    this.resumeFromPause();
     let idle = 0;
-    while (!this.halted) {
+    while (!this.halted && !this.paused) {
       if (until?.()) break;
-      if (this.steps >= this.maxSteps) {
-        this.halt({ outcome: 'budget', message: `step budget of ${this.maxSteps} steps exhausted`, m: this.cur, g: this.cur.exec, frame: this.cur.exec.frames[this.cur.exec.frames.length - 1] });
-        break;
-      }
-      const runnable = this.ms.filter((x) => this.isRunnable(x));
-      if (runnable.length === 0) {
-        const waiting = this.gs.filter((g) => !g.isG0 && this.view.gStatus(g) !== GStatus.Dead).length;
-        this.halt({ outcome: 'deadlock', message: `all goroutines are asleep - deadlock! (${waiting} goroutine${waiting === 1 ? '' : 's'} waiting, no M can run)`, m: this.mainG.m ?? this.cur, g: this.mainG });
-        break;
-      }
+      const runnable = this.runnableOrHalt();
+      if (!runnable) break;
       const chosen = this.choose(runnable);
-      const m = chosen.m;
-      this.soloRun = runnable.length === 1 && !this.replay;
-      const n = this.soloRun ? Math.max(chosen.n, SOLO_RUN) : chosen.n;
-      const budget = Math.min(n, this.maxSteps - this.steps);
-      const used = this.runSteps(m, budget);
-      this.steps += used;
-      if (this.replay && this.replayLeft > 0) {
-        this.replayLeft -= Math.min(used, this.replayLeft);
-        if (this.replayLeft === 0) this.replayIndex += 2;
-        else if (!this.isRunnable(m) && !this.halted) {
-          this.divergedAt = { switchIndex: this.replayIndex / 2, step: this.steps, reason: `M${m.id} stopped ${this.replayLeft} steps early` };
-          this.replay = undefined;
-        }
-      }
-      this.record(m, used);
-      for (const l of this.listeners) l.onSchedule?.(m, used);
-      this.strategy.after(m, used, this.endRun, this);
-      this.sysmon(m);
+      const solo = runnable.length === 1 && !this.replay;
+      const used = this.runChosen(chosen.m, solo ? Math.max(chosen.n, SOLO_RUN) : chosen.n, solo);
       idle = used === 0 ? idle + 1 : 0;
-      if (idle > 10_000) this.halt({ outcome: 'fault', message: 'internal: the scheduler made no progress', m });
+      if (idle > 10_000) this.halt({ outcome: 'fault', message: 'internal: the scheduler made no progress', m: chosen.m });
     }
-    return this.halted as Halt;
+    return this.halted;
+  }
+
+  /**
+   * Runs one given M for up to n steps (the debugger's per-thread stepping), recording the
+   * choice in the schedule like any other. Returns the steps taken (0 if it could not run).
+   */
+  step(m: Mach, n: number): number {
+    this.resumeFromPause();
+    if (this.halted) return 0;
+    const runnable = this.runnableOrHalt();
+    if (!runnable || !runnable.includes(m)) return 0;
+    return this.runChosen(m, n, false);
+  }
+
+  /** The runnable Ms, or null after ending the run (budget, deadlock). */
+  private runnableOrHalt(): Mach[] | null {
+    if (this.steps >= this.maxSteps) {
+      this.halt({ outcome: 'budget', message: `step budget of ${this.maxSteps} steps exhausted`, m: this.cur, g: this.cur.exec, frame: this.cur.exec.frames[this.cur.exec.frames.length - 1] });
+      return null;
+    }
+    const runnable = this.ms.filter((x) => this.isRunnable(x));
+    if (runnable.length === 0) {
+      const waiting = this.gs.filter((g) => !g.isG0 && this.view.gStatus(g) !== GStatus.Dead).length;
+      this.halt({ outcome: 'deadlock', message: `all goroutines are asleep - deadlock! (${waiting} goroutine${waiting === 1 ? '' : 's'} waiting, no M can run)`, m: this.mainG.m ?? this.cur, g: this.mainG });
+      return null;
+    }
+    return runnable;
+  }
+
+  private runChosen(m: Mach, n: number, solo: boolean): number {
+    this.soloRun = solo;
+    const used = this.runSteps(m, Math.min(n, this.maxSteps - this.steps));
+    this.steps += used;
+    if (this.replay && this.replayLeft > 0) {
+      this.replayLeft -= Math.min(used, this.replayLeft);
+      if (this.replayLeft === 0) this.replayIndex += 2;
+      else if (!this.isRunnable(m) && !this.halted && !this.paused) {
+        this.divergedAt = { switchIndex: this.replayIndex / 2, step: this.steps, reason: `M${m.id} stopped ${this.replayLeft} steps early` };
+        this.replay = undefined;
+      }
+    }
+    this.record(m, used);
+    for (const l of this.listeners) l.onSchedule?.(m, used);
+    this.strategy.after(m, used, this.endRun, this);
+    this.sysmon(m);
+    return used;
+  }
+
+  // ---- pausing (breakpoints) ----
+  /** Asks the machine to stop before the next statement any thread runs (instrumented mode). */
+  requestPause(reason: string): void {
+    this.pauseRequest = reason;
+  }
+
+  private resumeFromPause(): void {
+    if (!this.paused) return;
+    this.resumeSkip = this.paused;
+    this.paused = null;
+  }
+
+  /** The statement hook of instrumented code: pause requests and listeners' breakpoints. */
+  private statementHook(fr: Frame, label: number): boolean {
+    const m = this.cur;
+    const skip = this.resumeSkip;
+    if (skip && skip.frame === fr) {
+      this.resumeSkip = null;
+      if (skip.label === label) return false; // the statement we paused before: run it now
+    }
+    let reason = this.pauseRequest;
+    for (const l of this.stmtListeners) if (l.onStatement?.(m, fr, label)) reason = reason ?? 'breakpoint';
+    if (reason === null) return false;
+    this.pauseRequest = null;
+    this.paused = { m, frame: fr, label, reason };
+    return true;
   }
 
   private sysmon(m: Mach): void {

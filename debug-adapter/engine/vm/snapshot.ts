@@ -90,6 +90,7 @@ export class MachineState {
     vm.switches.splice(0, vm.switches.length, ...this.switches);
     vm.replayState = this.replay;
     vm.halted = null;
+    vm.paused = null;
     vm.divergedAt = undefined;
     strategy.load(this.strategy);
     vm.setRegisters(ms[s.cur as number]);
