@@ -9,11 +9,12 @@ import { preprocess } from './lang/preprocessor';
 import type { TranslationUnit } from './lang/ast';
 import { compile, LinkError, type CompiledCode } from './vm/compile';
 import { Machine } from './vm/machine';
+import { Oracle } from './oracle/oracle';
 import { PRELUDE_PATH, PRELUDE_SOURCE } from './vm/prelude';
 
 export * from './api';
 export { formatDiagnostic };
-export { Machine };
+export { Machine, Oracle };
 
 export interface Program {
   /** Hash of the program's tokens: a schedule recorded on another program is refused. */
@@ -76,6 +77,14 @@ export function compileProgram(input: CompileInput): { program: Program | null; 
 
 export function runProgram(program: Program, options: RunOptions & { oracle?: boolean } = {}): RunResult {
   const vm = new Machine(program, options);
+  if (options.oracle) attachOracle(vm);
   vm.run();
   return vm.result();
+}
+
+/** Turns the heap oracle on for a machine running a Go runtime model. */
+export function attachOracle(vm: Machine): Oracle {
+  const oracle = new Oracle(vm);
+  vm.listen(oracle);
+  return oracle;
 }

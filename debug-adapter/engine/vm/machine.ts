@@ -37,6 +37,8 @@ export interface Listener {
 export interface Halt {
   outcome: Outcome;
   message: string;
+  /** Where it happened, when that is not the frame's own pc (an oracle report). */
+  at?: FunctionLocation;
   printed?: string;
   m?: Mach;
   g?: Gor;
@@ -621,6 +623,7 @@ export class Machine implements AccessSink {
 
   /** The statement hook of instrumented code: pause requests and listeners' breakpoints. */
   private statementHook(fr: Frame, label: number): boolean {
+    if (this.halted) return true; // a listener ended the run: stop before the next statement
     const m = this.cur;
     const skip = this.resumeSkip;
     if (skip && skip.frame === fr) {
@@ -676,7 +679,7 @@ export class Machine implements AccessSink {
       printed: h.printed,
       thread: h.m ? this.threadName(h.m) : undefined,
       goroutine: g && !g.isG0 ? this.goid(g) : g?.m?.curg ? this.goid(g.m.curg) : undefined,
-      location: h.outcome === 'exit' ? undefined : this.location(g, h.frame),
+      location: h.outcome === 'exit' ? undefined : h.at ?? this.location(g, h.frame),
       steps: this.steps,
       output: this.output,
       schedule: { version: 1, programHash: this.program.hash, gomaxprocs: this.gomaxprocs, switches: this.switches.slice() },

@@ -1,0 +1,313 @@
+// The heap oracle: a machine listener that checks invariants I1–I8 of go-2014-sweep.md §7 at the
+// moments they must hold, plus ground truth the runtime cannot see — its own registry of live
+// allocations (from mallocgc's calls and returns) and its own conservative reachability from
+// the roots — so it reports a slot handed out twice, a live object freed, a cycle in a
+// freelist, or ref/nfree drifting from the real counts, before the runtime notices or when it
+// never does. A violation ends the run with outcome `invariant`.
+import type { FunctionLocation } from '../api';
+import { ACCESS_ATOMIC, ACCESS_WRITE } from '../vm/instantiate';
+import type { Listener, Machine } from '../vm/machine';
+import { DATA_BASE, hex } from '../vm/memory';
+import { type Frame, type Gor, type Mach, PStatus } from '../vm/threads';
+import { HeapView, MSpanInUse, PAGE_SHIFT, type SpanInfo } from './heap-view';
+
+interface Owner {
+  g: Gor;
+  m: Mach;
+  step: number;
+}
+
+const FLAG_NOSCAN = 1;
+
+export class Oracle implements Listener {
+  private readonly heap: HeapView;
+  private readonly registry = new Map<number, { size: number; noscan: boolean }>();
+  /** mallocgc calls in progress: their flag and the H they started under. */
+  private readonly pendingMalloc = new Map<Frame, { flag: number; H: number }>();
+  private readonly owners = new Map<number, Owner>();
+  private sweepgenAddr = new Map<number, number>();
+  private knownSpans = -1;
+  private knownAllspans = -1;
+  private lastH: number;
+  private readonly fn: Record<'mallocgc' | 'free' | 'gcmark', number>;
+  private readonly nspanAddr: number;
+  private readonly allspansAddr: number;
+  /** Where the current statement is (for reports). */
+  private here: { fr: Frame; label: number } | null = null;
+  violations = 0;
+
+  constructor(private readonly vm: Machine) {
+    this.heap = new HeapView(vm);
+    this.lastH = this.heap.H;
+    const idx = (name: string) => vm.code.funcs.findIndex((f) => f.name === name);
+    this.fn = { mallocgc: idx('runtime·mallocgc'), free: idx('runtime·free'), gcmark: idx('gcmark') };
+    this.nspanAddr = this.heap.o.heap + this.heap.o.nspan;
+    this.allspansAddr = this.heap.o.heap + this.heap.o.allspans;
+  }
+
+  // ---- listener ----
+  onStatement(_m: Mach, fr: Frame, label: number): boolean {
+    this.here = { fr, label };
+    return false;
+  }
+
+  onCall(m: Mach, fr: Frame): void {
+    if (fr.fn === this.fn.mallocgc) {
+      const meta = this.vm.code.funcs[fr.fn];
+      this.pendingMalloc.set(fr, { flag: this.vm.mem.u32[(fr.fp + meta.paramOffsets[2]) >>> 2], H: this.heap.H });
+    } else if (fr.fn === this.fn.free) {
+      const meta = this.vm.code.funcs[fr.fn];
+      this.registry.delete(this.vm.mem.u32[(fr.fp + meta.paramOffsets[0]) >>> 2]);
+    } else if (fr.fn === this.fn.gcmark) {
+      this.checkAllSwept('I5 (every span swept when mark starts)');
+    }
+    if (this.owners.size) this.checkOwnerLocked(m, `calls ${this.vm.code.funcs[fr.fn].name}`);
+  }
+
+  onReturn(_m: Mach, fr: Frame): void {
+    const call = this.pendingMalloc.get(fr);
+    if (call === undefined) return;
+    this.pendingMalloc.delete(fr);
+    const p = Number(this.vm.rv) >>> 0;
+    // a GC that mallocgc itself started after allocating makes the span unswept again: legal
+    if (p !== 0) this.allocated(p, (call.flag & FLAG_NOSCAN) !== 0, call.H === this.heap.H);
+  }
+
+  onAccess(addr: number, _size: number, flags: number, m: Mach): void {
+    if ((flags & ACCESS_WRITE) === 0) return;
+    if (addr === this.heap.hAddr) {
+      this.heapGenerationChanged();
+      return;
+    }
+    this.refreshSpans();
+    const span = this.sweepgenAddr.get(addr);
+    if (span !== undefined) this.spanGenerationWritten(span, (flags & ACCESS_ATOMIC) !== 0, m);
+  }
+
+  // ---- checks ----
+  private violate(invariant: string, text: string): void {
+    if (this.vm.halted) return;
+    this.violations++;
+    const m = this.vm.cur;
+    const g = m.exec;
+    const at = this.location();
+    const who = `${g.isG0 ? 'g0' : `g${this.vm.goid(g)}`} on M${m.id}`;
+    this.vm.halt({
+      outcome: 'invariant',
+      message: `${invariant}: ${text} (${who}, step ${this.vm.steps}${at ? `, ${at.function}` : ''})`,
+      m,
+      g,
+      frame: this.here?.fr,
+      at,
+    });
+  }
+
+  private location(): FunctionLocation | undefined {
+    if (!this.here) return undefined;
+    const meta = this.vm.code.funcs[this.here.fr.fn];
+    const label = meta.labels[this.here.label];
+    return label ? { ...label.loc, function: label.kind === 'builtin' && label.builtin ? label.builtin : meta.name } : undefined;
+  }
+
+  private who(o: Owner): string {
+    return `${o.g.isG0 ? 'g0' : `g${this.vm.goid(o.g)}`} on M${o.m.id}`;
+  }
+
+  /** I4: an owner is never preemptible (m->locks, m->mallocing or g0). */
+  private checkOwnerLocked(m: Mach, doing: string): void {
+    for (const [span, o] of this.owners) {
+      if (o.m !== m || m.exec !== o.g) continue;
+      const off = this.vm.code.offsets.M;
+      const locks = this.vm.view.i32(m.addr + off.locks);
+      const mallocing = this.vm.view.i32(m.addr + off.mallocing);
+      if (locks === 0 && mallocing === 0 && !o.g.isG0) {
+        this.violate('I4 (a sweeper is never preemptible)', `the owner of span ${hex(span)} ${doing} with m->locks == 0 and m->mallocing == 0, so it can be preempted mid-sweep`);
+        return;
+      }
+    }
+  }
+
+  private refreshSpans(): void {
+    const n = this.heap.w(this.nspanAddr);
+    const base = this.heap.w(this.allspansAddr);
+    if (n === this.knownSpans && base === this.knownAllspans) return;
+    this.knownSpans = n;
+    this.knownAllspans = base;
+    const map = new Map<number, number>();
+    const off = this.heap.o.span.sweepgen;
+    for (const s of this.heap.spanAddrs()) map.set(s + off, s);
+    this.sweepgenAddr = map;
+  }
+
+  private spanGenerationWritten(spanAddr: number, atomic: boolean, m: Mach): void {
+    const sp = this.heap.span(spanAddr);
+    const H = this.heap.H;
+    const v = sp.sweepgen;
+    const owner = this.owners.get(spanAddr);
+    if (v === ((H - 1) >>> 0)) {
+      if (!atomic) {
+        this.violate('I3 (ownership only by CAS)', `span ${hex(spanAddr)} sweepgen set to H−1 (${v}) by a plain store`);
+        return;
+      }
+      if (owner) {
+        this.violate('I3 (at most one owner per span)', `span ${hex(spanAddr)} acquired by ${m.exec.isG0 ? 'g0' : 'g' + this.vm.goid(m.exec)} on M${m.id} while owned by ${this.who(owner)}`);
+        return;
+      }
+      this.owners.set(spanAddr, { g: m.exec, m, step: this.vm.steps });
+      this.checkOwnerLocked(m, 'acquires it');
+      return;
+    }
+    if (v === H || v === ((H - 2) >>> 0)) {
+      if (owner) {
+        this.owners.delete(spanAddr);
+        if (v === H && sp.state === MSpanInUse) this.checkPublished(sp);
+      }
+      return;
+    }
+    this.violate('I2 (sweepgen ∈ {H−2, H−1, H})', `span ${hex(spanAddr)} sweepgen set to ${v} while H = ${H}`);
+  }
+
+  /** I7 and ground truth on a span its sweeper just published. */
+  private checkPublished(sp: SpanInfo): void {
+    if (sp.sizeclass === 0) return;
+    const { slots, cycleAt, strayAt } = this.heap.walkFreelist(sp);
+    if (cycleAt !== undefined) return this.violate('freelist cycle', `span ${hex(sp.addr)}'s freelist loops back to slot ${hex(cycleAt)}`);
+    if (strayAt !== undefined) return this.violate('freelist corrupt', `span ${hex(sp.addr)}'s freelist leaves the span at ${hex(strayAt)}`);
+    const cap = this.heap.capacity(sp);
+    for (let i = 0; i < cap; i++) {
+      const p = sp.start + i * sp.elemsize;
+      if (this.heap.bits(p).marked) return this.violate('I7 (no mark bits survive sweep)', `slot ${hex(p)} of span ${hex(sp.addr)} is still marked after its sweep`);
+    }
+    for (const p of slots) {
+      const b = this.heap.bits(p);
+      if (!b.allocated || b.scan) return this.violate('I7 (free slots are allocated-only)', `free slot ${hex(p)} of span ${hex(sp.addr)} has bits allocated=${+b.allocated} scan=${+b.scan}`);
+      if (this.registry.has(p)) return this.violate('live object freed', `slot ${hex(p)} of span ${hex(sp.addr)} is on the freelist but its object is still reachable (allocated and not garbage at the last mark)`);
+    }
+  }
+
+  /** I5: no span left unswept. */
+  private checkAllSwept(invariant: string): void {
+    const H = this.heap.H;
+    for (const s of this.heap.spanAddrs()) {
+      const sp = this.heap.span(s);
+      if (sp.sweepgen !== H) {
+        const owner = this.owners.get(s);
+        return this.violate(invariant, `span ${hex(s)} has sweepgen ${sp.sweepgen} ≠ H ${H}${owner ? ` (being swept by ${this.who(owner)}, which is not running)` : ''}`);
+      }
+    }
+  }
+
+  /** G6: H += 2 with the world stopped; the moment to check the whole heap. */
+  private heapGenerationChanged(): void {
+    const H = this.heap.H;
+    const old = this.lastH;
+    this.lastH = H;
+    if (H % 2 !== 0 || H !== ((old + 2) >>> 0)) return this.violate('I1 (H grows by 2)', `mheap.sweepgen went from ${old} to ${H}`);
+    const running = this.vm.ps.filter((p) => this.vm.view.pStatus(p) !== PStatus.Gcstop);
+    if (running.length) return this.violate('I1 (H changes only with the world stopped)', `H became ${H} while P${running[0].id} is not stopped`);
+    if (this.owners.size) {
+      const [span, o] = [...this.owners][0];
+      return this.violate('I4 (no sweep in progress at G6)', `H advanced while span ${hex(span)} is still being swept by ${this.who(o)}`);
+    }
+    this.checkCounts();
+    if (!this.vm.halted) this.collectGarbage();
+  }
+
+  /** I8 and freelist sanity for every small in-use span, and each central's nfree. */
+  private checkCounts(): void {
+    const perCentral = new Map<number, number>();
+    for (const s of this.heap.spanAddrs()) {
+      const sp = this.heap.span(s);
+      if (sp.state !== MSpanInUse || sp.sizeclass === 0) continue;
+      const { slots, cycleAt, strayAt } = this.heap.walkFreelist(sp);
+      if (cycleAt !== undefined) return this.violate('freelist cycle', `span ${hex(s)}'s freelist loops back to slot ${hex(cycleAt)}`);
+      if (strayAt !== undefined) return this.violate('freelist corrupt', `span ${hex(s)}'s freelist leaves the span at ${hex(strayAt)}`);
+      const cap = this.heap.capacity(sp);
+      if (sp.ref !== cap - slots.length) {
+        return this.violate('I8 (ref = capacity − free slots)', `span ${hex(s)} (class ${sp.sizeclass}) has ref ${sp.ref} but ${cap - slots.length} slots are not on its freelist (capacity ${cap}, ${slots.length} free)`);
+      }
+      perCentral.set(sp.sizeclass, (perCentral.get(sp.sizeclass) ?? 0) + slots.length);
+    }
+    for (const [cl, free] of perCentral) {
+      const c = this.heap.centralAddr(cl);
+      const nfree = this.vm.view.i32(c + this.heap.o.cNfree);
+      const listed = [...this.heap.listSpans(c + this.heap.o.cNonempty, 100_000), ...this.heap.listSpans(c + this.heap.o.cEmpty, 100_000)];
+      const onLists = listed.reduce((n, s) => n + this.heap.walkFreelist(this.heap.span(s)).slots.length, 0);
+      if (nfree !== onLists) return this.violate('I8 (nfree = free slots of the central’s spans)', `central ${cl} has nfree ${nfree} but its spans hold ${onLists} free slots (${free} in all class-${cl} spans)`);
+    }
+  }
+
+  // ---- ground truth ----
+  private objectBase(p: number): number {
+    const s = this.heap.spanOf(p);
+    if (s === 0) return 0;
+    const sp = this.heap.span(s);
+    if (sp.state !== MSpanInUse) return 0;
+    const size = sp.sizeclass === 0 ? sp.npages << PAGE_SHIFT : sp.elemsize;
+    if (p < sp.start || p >= sp.start + (sp.npages << PAGE_SHIFT)) return 0;
+    return sp.start + Math.floor((p - sp.start) / size) * size;
+  }
+
+  private allocated(p: number, noscan: boolean, sameCycle: boolean): void {
+    const s = this.heap.spanOf(p);
+    if (s !== 0 && sameCycle) {
+      const sp = this.heap.span(s);
+      if (sp.sweepgen !== this.heap.H) return this.violate('I6 (allocate only from swept spans)', `mallocgc returned ${hex(p)} from span ${hex(s)} whose sweepgen is ${sp.sweepgen}, not H ${this.heap.H}`);
+    }
+    const base = this.objectBase(p);
+    if (base === 0) return;
+    if (base === p && this.registry.has(base)) return this.violate('slot handed out twice', `mallocgc returned ${hex(p)}, which is still allocated to a live object`);
+    if (!this.registry.has(base)) {
+      const sp = this.heap.span(s);
+      this.registry.set(base, { size: sp.sizeclass === 0 ? sp.npages << PAGE_SHIFT : sp.elemsize, noscan });
+    }
+  }
+
+  /**
+   * Conservative reachability from the roots the era's GC scans — data/bss and the stacks of
+   * the goroutines (not g0) from their saved SP — and never more, so that "reachable" here
+   * implies the runtime had to keep the object.
+   */
+  private collectGarbage(): void {
+    const mem = this.vm.mem;
+    const a0 = this.heap.arenaStart;
+    const a1 = this.heap.arenaUsed;
+    const reached = new Set<number>();
+    const work: number[] = [];
+    const consider = (w: number): void => {
+      if (w < a0 || w >= a1) return;
+      const base = this.objectBase(w);
+      if (base === 0 || reached.has(base)) return;
+      const obj = this.registry.get(base);
+      if (!obj) return;
+      reached.add(base);
+      if (!obj.noscan) work.push(base);
+    };
+    const scan = (lo: number, hi: number): void => {
+      for (let a = (lo + 3) & ~3; a + 4 <= hi; a += 4) consider(mem.u32[a >>> 2]);
+    };
+    scan(DATA_BASE, mem.layout.dataEnd);
+    for (const g of this.vm.gs) {
+      if (g.isG0 || g.frames.length === 0) continue;
+      scan(g.frames[g.frames.length - 1].fp, g.stackHi);
+    }
+    // objects with finalizers survive this cycle and keep what they point to
+    for (const s of this.heap.spanAddrs()) {
+      const sp = this.heap.span(s);
+      if (sp.state !== MSpanInUse) continue;
+      for (const base of this.heap.finalizerObjects(sp)) {
+        const obj = this.registry.get(base);
+        if (obj && !reached.has(base)) {
+          reached.add(base);
+          work.push(base);
+        }
+      }
+    }
+    while (work.length) {
+      const base = work.pop() as number;
+      const obj = this.registry.get(base);
+      if (obj) scan(base, base + obj.size);
+    }
+    for (const base of [...this.registry.keys()]) if (!reached.has(base)) this.registry.delete(base);
+  }
+}
