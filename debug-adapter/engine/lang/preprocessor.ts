@@ -6,6 +6,7 @@
 import * as path from 'path';
 import type { SourceLoader, SourceLocation } from '../api';
 import type { DiagnosticSink } from './diagnostics';
+import { integerOp } from './constants';
 import { lex, type Token } from './lexer';
 
 /** The marker token the parser sees for `#pragma textflag NOSPLIT`. */
@@ -421,27 +422,10 @@ class ConstExprEvaluator {
 }
 
 function apply(op: string, a: bigint, b: bigint): bigint {
-  switch (op) {
-    case '||': return a !== 0n || b !== 0n ? 1n : 0n;
-    case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
-    case '|': return a | b;
-    case '^': return a ^ b;
-    case '&': return a & b;
-    case '==': return a === b ? 1n : 0n;
-    case '!=': return a !== b ? 1n : 0n;
-    case '<': return a < b ? 1n : 0n;
-    case '>': return a > b ? 1n : 0n;
-    case '<=': return a <= b ? 1n : 0n;
-    case '>=': return a >= b ? 1n : 0n;
-    case '<<': return a << (b & 63n);
-    case '>>': return a >> (b & 63n);
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/':
-    case '%':
-      if (b === 0n) throw new Error('division by zero in preprocessor expression');
-      return op === '/' ? a / b : a % b;
-    default: throw new Error(`operator '${op}' not allowed in preprocessor expression`);
+  const v = integerOp(op, a, b, 64);
+  if (v === undefined) {
+    if (op === '/' || op === '%') throw new Error('division by zero in preprocessor expression');
+    throw new Error(`operator '${op}' not allowed in preprocessor expression`);
   }
+  return v;
 }

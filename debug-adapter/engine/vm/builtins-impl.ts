@@ -92,23 +92,19 @@ export function makeBuiltins(vm: Machine): Builtin[] {
     return vm.deschedule(m, status);
   };
 
+  /** Compare-and-swap of a 32-bit word (pointers are 32-bit too, so casp is the same). */
+  const cas = (p: number, old: number, nw: number): number => {
+    const i = atomicAddr(p, 'cas');
+    report(p, 4, ACCESS_ATOMIC);
+    if (mem.u32[i] !== old) return 0;
+    mem.u32[i] = nw;
+    report(p, 4, ACCESS_ATOMIC | ACCESS_WRITE);
+    return 1;
+  };
+
   const impl: Record<string, Builtin> = {
-    'runtime·cas': (p: number, old: number, nw: number) => {
-      const i = atomicAddr(p, 'cas');
-      report(p, 4, ACCESS_ATOMIC);
-      if (mem.u32[i] !== old) return 0;
-      mem.u32[i] = nw;
-      report(p, 4, ACCESS_ATOMIC | ACCESS_WRITE);
-      return 1;
-    },
-    'runtime·casp': (p: number, old: number, nw: number) => {
-      const i = atomicAddr(p, 'casp');
-      report(p, 4, ACCESS_ATOMIC);
-      if (mem.u32[i] !== old) return 0;
-      mem.u32[i] = nw;
-      report(p, 4, ACCESS_ATOMIC | ACCESS_WRITE);
-      return 1;
-    },
+    'runtime·cas': cas,
+    'runtime·casp': cas,
     'runtime·xadd': (p: number, d: number) => {
       const i = atomicAddr(p, 'xadd');
       const v = (mem.u32[i] + d) >>> 0;
