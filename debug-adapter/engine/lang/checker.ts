@@ -6,11 +6,11 @@ import type {
   Block, Decl, Expr, ExprOf, FuncDecl, Initializer, Loc, Stmt, TranslationUnit, TypeSyntax, VarDecl,
 } from './ast';
 import { BUILTIN_SIGNATURES } from './builtins';
-import { decay, evalConst } from './constants';
+import { ExprChecker } from './check-expr';
 import { didYouMean, type DiagnosticSink } from './diagnostics';
 import {
-  BASE_TYPES, BOOL, INT32, INT64, UINT32, UINT64, UINTPTR, VOID, VOIDPTR, alignOf, arithmeticType, isIntegral, isPtr,
-  isScalar, layoutStruct, promote, ptrTo, sameType, sizeOf, typeToString, type IntType, type StructType, type Symbol, type Type,
+  BASE_TYPES, INT32, VOID, alignOf, isIntegral, layoutStruct, ptrTo, sameType, sizeOf, typeToString,
+  type StructType, type Symbol, type Type,
 } from './types';
 
 export type GlobalSym = Extract<Symbol, { k: 'global' }>;
@@ -73,7 +73,19 @@ class Checker {
   private loopDepth = 0;
   private switchDepth = 0;
 
-  constructor(private readonly sink: DiagnosticSink) {}
+  private readonly exprs: ExprChecker;
+
+  constructor(private readonly sink: DiagnosticSink) {
+    this.exprs = new ExprChecker({
+      error: (at, message) => this.error(at, message),
+      guard: (fn) => this.guard(fn),
+      lookup: (name) => this.lookup(name),
+      visibleNames: () => this.visibleNames(),
+      resolve: (t) => this.resolve(t),
+      noteString: (e) => this.strings.push(e),
+      noteUndefinedUse: (name, at) => this.usedUndefined.set(name, [...(this.usedUndefined.get(name) ?? []), at]),
+    });
+  }
 
   private error(at: Loc, message: string): never {
     this.sink.error(at, message);
@@ -160,8 +172,8 @@ class Checker {
       for (const item of t.items) {
         if (item.value) {
           this.guard(() => {
-            this.expr(item.value as Expr);
-            next = this.constValue(item.value as Expr);
+            this.exprs.expr(item.value as Expr);
+            next = this.exprs.constValue(item.value as Expr);
           });
         }
         if (this.globals.has(item.name)) this.sink.error(item.loc, `redefinition of '${item.name}'`);
@@ -245,8 +257,8 @@ class Checker {
         if (of.k === 'void' || of.k === 'func') this.error(t.loc, `array of '${typeToString(of)}' is not allowed`);
         if (of.k === 'struct' && !of.complete) this.error(t.loc, `array has incomplete element type '${typeToString(of)}'`);
         if (!t.size) return { k: 'array', of, len: 0 };
-        this.expr(t.size);
-        const n = this.constValue(t.size);
+        this.exprs.expr(t.size);
+        const n = this.exprs.constValue(t.size);
         if (n < 0n) this.error(t.size.loc, 'array size is negative');
         return { k: 'array', of, len: Number(n) };
       }
@@ -336,8 +348,8 @@ class Checker {
     let max = 0;
     for (const item of init.items) {
       if (item.index) {
-        this.expr(item.index);
-        idx = Number(this.constValue(item.index));
+        this.exprs.expr(item.index);
+        idx = Number(this.exprs.constValue(item.index));
       }
       idx++;
       max = Math.max(max, idx);
@@ -438,19 +450,19 @@ class Checker {
     switch (s.k) {
       case 'block': return this.block(s);
       case 'expr':
-        this.expr(s.e);
+        this.exprs.expr(s.e);
         return;
       case 'decl':
         for (const d of s.decls) this.guard(() => this.localVar(d));
         return;
       case 'if':
-        this.condition(s.cond);
+        this.exprs.condition(s.cond);
         this.guard(() => this.stmt(s.then));
         if (s.else) this.stmt(s.else);
         return;
       case 'while':
       case 'do':
-        this.condition(s.cond);
+        this.exprs.condition(s.cond);
         this.loopDepth++;
         this.guard(() => this.stmt(s.body));
         this.loopDepth--;
@@ -458,15 +470,15 @@ class Checker {
       case 'for':
         this.scopes.push(new Map());
         if (s.init) this.stmt(s.init);
-        if (s.cond) this.condition(s.cond);
-        if (s.post) this.expr(s.post);
+        if (s.cond) this.exprs.condition(s.cond);
+        if (s.post) this.exprs.expr(s.post);
         this.loopDepth++;
         this.guard(() => this.stmt(s.body));
         this.loopDepth--;
         this.scopes.pop();
         return;
       case 'switch': {
-        const t = this.rvalue(s.e);
+        const t = this.exprs.rvalue(s.e);
         if (!isIntegral(t)) this.error(s.e.loc, `switch on a value of type '${typeToString(t)}'; an integer is required`);
         this.switchDepth++;
         const seen = new Map<bigint, Loc>();
@@ -490,15 +502,15 @@ class Checker {
       case 'return': {
         const ret = this.current?.sym.type.ret ?? VOID;
         if (s.e) {
-          const t = this.expr(s.e);
+          const t = this.exprs.expr(s.e);
           if (ret.k === 'void') this.error(s.e.loc, `void function '${this.current?.sym.name}' should not return a value`);
-          this.assignable(ret, s.e, t, 'returning');
+          this.exprs.assignable(ret, s.e, t, 'returning');
         } else if (ret.k !== 'void') this.error(s.loc, `non-void function '${this.current?.sym.name}' should return a value`);
         return;
       }
       case 'go': {
         const call = s.call as ExprOf<'call'>;
-        this.expr(call);
+        this.exprs.expr(call);
         const callee = call.callee.ty;
         if (!(callee && (callee.k === 'func' || (callee.k === 'ptr' && callee.to.k === 'func')))) this.error(call.loc, "'go' needs a call of a function");
         if (call.callee.k === 'ident' && call.callee.sym?.k === 'builtin') this.error(call.loc, "'go' cannot start a builtin");
@@ -514,8 +526,8 @@ class Checker {
       switch (x.k) {
         case 'case':
           this.guard(() => {
-            this.expr(x.value);
-            x.constValue = this.constValue(x.value);
+            this.exprs.expr(x.value);
+            x.constValue = this.exprs.constValue(x.value);
             const prev = seen.get(x.constValue);
             if (prev !== undefined) this.error(x.loc, `duplicate case value '${x.constValue}' (previous at line ${prev.line})`);
             seen.set(x.constValue, x.loc);
@@ -553,18 +565,18 @@ class Checker {
   private checkInitializer(init: Initializer, type: Type): void {
     if (init.k === 'expr') {
       if (type.k === 'array' && init.e.k === 'string') {
-        this.expr(init.e);
+        this.exprs.expr(init.e);
         return;
       }
       if (type.k === 'array') this.error(init.loc, `array must be initialised with a brace-enclosed list`);
-      const t = this.expr(init.e);
-      this.assignable(type, init.e, t, 'initializing');
+      const t = this.exprs.expr(init.e);
+      this.exprs.assignable(type, init.e, t, 'initializing');
       return;
     }
     if (type.k === 'array') {
       for (const item of init.items) {
         if (item.field) this.error(item.loc, `field designator '.${item.field}' used for an array`);
-        if (item.index) this.expr(item.index);
+        if (item.index) this.exprs.expr(item.index);
         this.guard(() => this.checkInitializer(item.init, type.of));
       }
       return;
@@ -589,318 +601,7 @@ class Checker {
     this.checkInitializer(init.items[0].init, type);
   }
 
-  // ---- expressions ----
-  private condition(e: Expr): void {
-    const t = this.rvalue(e);
-    if (!isScalar(t)) this.error(e.loc, `used type '${typeToString(t)}' where a scalar is required`);
-  }
 
-  /** The type of e after array→pointer and function→pointer decay. */
-  private rvalue(e: Expr): Type {
-    return decay(this.expr(e));
-  }
-
-  private isNullConstant(e: Expr): boolean {
-    if (e.k === 'ident' && e.name === 'nil') return true;
-    if (e.k === 'cast' && e.ty && isPtr(e.ty) && e.ty.to.k === 'void') return this.isNullConstant(e.e);
-    if (e.ty && isIntegral(e.ty)) {
-      try {
-        return this.constValue(e) === 0n;
-      } catch {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  /** C's assignment compatibility, with SimC's stricter pointer rules. */
-  private assignable(to: Type, e: Expr, from: Type, what: string): void {
-    from = decay(from);
-    if (to.k === 'struct' || from.k === 'struct') {
-      if (!sameType(to, from)) this.error(e.loc, `incompatible types when ${what} '${typeToString(to)}' from '${typeToString(from)}'`);
-      return;
-    }
-    if (isIntegral(to) && isIntegral(from)) return;
-    if (to.k === 'ptr') {
-      if (this.isNullConstant(e)) return;
-      if (from.k === 'ptr') {
-        if (to.to.k === 'void' || from.to.k === 'void' || sameType(to.to, from.to)) return;
-        this.error(e.loc, `incompatible pointer types ${what} '${typeToString(to)}' from '${typeToString(from)}'; add a cast if this is intended`);
-      }
-      this.error(e.loc, `${what} '${typeToString(to)}' from '${typeToString(from)}' makes a pointer from an integer without a cast`);
-    }
-    if (isIntegral(to) && from.k === 'ptr') {
-      this.error(e.loc, `${what} '${typeToString(to)}' from '${typeToString(from)}' makes an integer from a pointer without a cast`);
-    }
-    this.error(e.loc, `incompatible types when ${what} '${typeToString(to)}' from '${typeToString(from)}'`);
-  }
-
-  private isLvalue(e: Expr): boolean {
-    switch (e.k) {
-      case 'ident': return e.sym?.k === 'global' || e.sym?.k === 'local';
-      case 'unary': return e.op === '*';
-      case 'index': return true;
-      case 'member': return e.arrow || this.isLvalue(e.e);
-      default: return false;
-    }
-  }
-
-  expr(e: Expr): Type {
-    const t = this.exprInner(e);
-    e.ty = t;
-    return t;
-  }
-
-  private exprInner(e: Expr): Type {
-    switch (e.k) {
-      case 'int': {
-        const v = e.value;
-        if (e.long >= 2 || v > 0xffffffffn) return e.unsigned || v > 0x7fffffffffffffffn ? UINT64 : INT64;
-        if (e.unsigned || v > 0x7fffffffn) return UINT32;
-        return INT32;
-      }
-      case 'string':
-        this.strings.push(e);
-        return { k: 'array', of: BASE_TYPES.get('int8') as Type, len: e.bytes.length + 1 };
-      case 'ident': {
-        if (e.name === 'nil') return VOIDPTR;
-        if (e.name === 'true' || e.name === 'false') return BOOL;
-        const sym = this.lookup(e.name);
-        if (!sym) this.error(e.loc, `use of undeclared identifier '${e.name}'${didYouMean(e.name, this.visibleNames())}`);
-        e.sym = sym;
-        switch (sym.k) {
-          case 'const': return INT32;
-          case 'func':
-            if (!sym.defined) this.usedUndefined.set(sym.name, [...(this.usedUndefined.get(sym.name) ?? []), e.loc]);
-            return sym.type;
-          default: return sym.type;
-        }
-      }
-      case 'unary': return this.unary(e);
-      case 'postfix': {
-        const t = this.expr(e.e);
-        this.checkIncDec(e.e, t, e.op);
-        return t;
-      }
-      case 'binary': return this.binary(e);
-      case 'assign': return this.assign(e);
-      case 'cond': {
-        this.condition(e.c);
-        const a = this.rvalue(e.a);
-        const b = this.rvalue(e.b);
-        if (isIntegral(a) && isIntegral(b)) return arithmeticType(a, b);
-        if (a.k === 'ptr' && (b.k === 'ptr' || this.isNullConstant(e.b))) return a.k === 'ptr' && a.to.k === 'void' && b.k === 'ptr' ? b : a;
-        if (b.k === 'ptr' && this.isNullConstant(e.a)) return b;
-        if (sameType(a, b)) return a;
-        this.error(e.loc, `incompatible operand types ('${typeToString(a)}' and '${typeToString(b)}') in conditional expression`);
-      }
-      // eslint-disable-next-line no-fallthrough
-      case 'call': return this.call(e);
-      case 'index': {
-        const a = this.rvalue(e.a);
-        const i = this.rvalue(e.i);
-        if (a.k === 'ptr' && isIntegral(i)) return this.elementType(a.to, e.loc);
-        if (i.k === 'ptr' && isIntegral(a)) return this.elementType(i.to, e.loc);
-        this.error(e.loc, `subscripted value of type '${typeToString(a)}' is not an array or pointer`);
-      }
-      // eslint-disable-next-line no-fallthrough
-      case 'member': {
-        let t = this.expr(e.e);
-        if (e.arrow) {
-          t = decay(t);
-          if (t.k !== 'ptr') this.error(e.loc, `member reference type '${typeToString(t)}' is not a pointer; use '.'`);
-          t = t.to;
-        } else if (t.k === 'ptr' && t.to.k === 'struct') {
-          this.error(e.loc, `member reference type '${typeToString(t)}' is a pointer; did you mean to use '->'?`);
-        }
-        if (t.k !== 'struct') this.error(e.loc, `member reference base type '${typeToString(t)}' is not a struct`);
-        if (!t.complete) this.error(e.loc, `incomplete type '${typeToString(t)}' has no members (its struct is declared nowhere)`);
-        const f = t.fields.find((x) => x.name === e.name);
-        if (!f) this.error(e.nameLoc, `no member named '${e.name}' in '${typeToString(t)}'${didYouMean(e.name, t.fields.map((x) => x.name))}`);
-        e.offset = f.offset;
-        return f.type;
-      }
-      case 'cast': {
-        const to = this.resolve(e.type);
-        const from = this.rvalue(e.e);
-        if (to.k === 'void') return to;
-        if (!isScalar(to)) this.error(e.loc, `cast to non-scalar type '${typeToString(to)}'`);
-        if (!isScalar(from)) this.error(e.loc, `cast of non-scalar type '${typeToString(from)}'`);
-        if ((to.k === 'ptr' && from.k === 'int' && from.size === 8) || (from.k === 'ptr' && to.k === 'int' && to.size < 4)) {
-          // allowed as in C (truncating/extending), nothing to say
-        }
-        return to;
-      }
-      case 'sizeofType': {
-        const t = this.resolve(e.type);
-        if (t.k === 'struct' && !t.complete) this.error(e.loc, `invalid application of 'sizeof' to an incomplete type '${typeToString(t)}'`);
-        e.value = sizeOf(t);
-        return UINTPTR;
-      }
-      case 'sizeofExpr': {
-        const t = this.expr(e.e);
-        e.value = sizeOf(t);
-        return UINTPTR;
-      }
-      case 'jsval':
-        return e.ty ?? VOID;
-    }
-  }
-
-  private elementType(t: Type, at: Loc): Type {
-    if (t.k === 'void') this.error(at, 'subscript of a pointer to void');
-    if (t.k === 'struct' && !t.complete) this.error(at, `subscript of a pointer to incomplete type '${typeToString(t)}'`);
-    return t;
-  }
-
-  /** Pointer arithmetic scales by the pointee's size: void* counts bytes, functions and incomplete structs are refused. */
-  private arithmeticPointee(t: Type, at: Loc): void {
-    if (t.k === 'func') this.error(at, 'arithmetic on a pointer to a function');
-    if (t.k === 'struct' && !t.complete) this.error(at, `arithmetic on a pointer to incomplete type '${typeToString(t)}'`);
-  }
-
-  private checkIncDec(target: Expr, t: Type, op: string): void {
-    if (!this.isLvalue(target)) this.error(target.loc, `expression is not assignable (operand of '${op}')`);
-    if (!isScalar(t)) this.error(target.loc, `cannot increment or decrement a value of type '${typeToString(t)}'`);
-  }
-
-  private unary(e: ExprOf<'unary'>): Type {
-    switch (e.op) {
-      case '&': {
-        const t = this.expr(e.e);
-        if (e.e.k === 'ident' && e.e.sym?.k === 'func') return ptrTo(t);
-        if (e.e.k === 'ident' && e.e.sym?.k === 'threadvar') this.error(e.loc, `cannot take the address of '${e.e.name}'`);
-        if (!this.isLvalue(e.e)) this.error(e.loc, 'cannot take the address of an rvalue');
-        return ptrTo(t);
-      }
-      case '*': {
-        const t = this.rvalue(e.e);
-        if (t.k !== 'ptr') this.error(e.loc, `indirection requires pointer operand ('${typeToString(t)}' invalid)`);
-        if (t.to.k === 'void') this.error(e.loc, `dereference of a 'void*'; cast it to a typed pointer first`);
-        return t.to;
-      }
-      case '++':
-      case '--': {
-        const t = this.expr(e.e);
-        this.checkIncDec(e.e, t, e.op);
-        return t;
-      }
-      case '!': {
-        this.condition(e.e);
-        return INT32;
-      }
-      default: {
-        const t = this.rvalue(e.e);
-        if (!isIntegral(t)) this.error(e.loc, `invalid argument type '${typeToString(t)}' to unary '${e.op}'`);
-        return promote(t);
-      }
-    }
-  }
-
-  private binary(e: ExprOf<'binary'>): Type {
-    const l = this.rvalue(e.l);
-    const r = this.rvalue(e.r);
-    const op = e.op;
-    const bad = (): never => this.error(e.loc, `invalid operands to binary '${op}' ('${typeToString(l)}' and '${typeToString(r)}')`);
-    if (op === '&&' || op === '||') {
-      if (!isScalar(l) || !isScalar(r)) bad();
-      return INT32;
-    }
-    if (op === '==' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=') {
-      if (isIntegral(l) && isIntegral(r)) {
-        e.opTy = arithmeticType(l, r);
-        return INT32;
-      }
-      if (l.k === 'ptr' && r.k === 'ptr') {
-        if (!(l.to.k === 'void' || r.to.k === 'void' || sameType(l.to, r.to))) this.error(e.loc, `comparison of distinct pointer types ('${typeToString(l)}' and '${typeToString(r)}')`);
-        e.opTy = UINT32;
-        return INT32;
-      }
-      if ((l.k === 'ptr' && this.isNullConstant(e.r)) || (r.k === 'ptr' && this.isNullConstant(e.l))) {
-        e.opTy = UINT32;
-        return INT32;
-      }
-      bad();
-    }
-    if (op === '+' || op === '-') {
-      if (l.k === 'ptr' && isIntegral(r)) {
-        this.arithmeticPointee(l.to, e.loc);
-        return l;
-      }
-      if (op === '+' && r.k === 'ptr' && isIntegral(l)) {
-        this.arithmeticPointee(r.to, e.loc);
-        return r;
-      }
-      if (op === '-' && l.k === 'ptr' && r.k === 'ptr') {
-        if (!sameType(l.to, r.to)) this.error(e.loc, `'${typeToString(l)}' and '${typeToString(r)}' are not pointers to compatible types`);
-        return INT32;
-      }
-    }
-    if (!isIntegral(l) || !isIntegral(r)) bad();
-    if (op === '<<' || op === '>>') {
-      e.opTy = promote(l);
-      return e.opTy;
-    }
-    e.opTy = arithmeticType(l, r);
-    return e.opTy;
-  }
-
-  private assign(e: ExprOf<'assign'>): Type {
-    const l = this.expr(e.l);
-    if (e.l.k === 'ident' && e.l.sym?.k === 'threadvar') this.error(e.loc, `'${e.l.name}' is set by the VM and cannot be assigned`);
-    if (!this.isLvalue(e.l)) this.error(e.loc, 'expression is not assignable');
-    if (l.k === 'array') this.error(e.loc, `array type '${typeToString(l)}' is not assignable`);
-    const r = this.rvalue(e.r);
-    if (e.op === '=') {
-      this.assignable(l, e.r, r, 'assigning to');
-      return l;
-    }
-    const op = e.op.slice(0, -1);
-    if ((op === '+' || op === '-') && l.k === 'ptr' && isIntegral(r)) return l;
-    if (!isIntegral(l) || !isIntegral(r)) this.error(e.loc, `invalid operands to '${e.op}' ('${typeToString(l)}' and '${typeToString(r)}')`);
-    e.opTy = op === '<<' || op === '>>' ? promote(l) : arithmeticType(l, r);
-    return l;
-  }
-
-  private call(e: ExprOf<'call'>): Type {
-    if (e.callee.k === 'ident' && e.callee.name === 'nelem' && !this.lookup('nelem')) {
-      if (e.args.length !== 1) this.error(e.loc, `'nelem' takes exactly one array argument`);
-      const t = this.expr(e.args[0]);
-      if (t.k !== 'array') this.error(e.args[0].loc, `'nelem' needs an array, not '${typeToString(t)}'`);
-      e.callee.ty = VOID;
-      return UINTPTR;
-    }
-    const ct = this.expr(e.callee);
-    const ft: Type | undefined = ct.k === 'func' ? ct : ct.k === 'ptr' && ct.to.k === 'func' ? ct.to : undefined;
-    if (!ft || ft.k !== 'func') this.error(e.loc, `called object of type '${typeToString(ct)}' is not a function or function pointer`);
-    const name = e.callee.k === 'ident' ? e.callee.name : 'function';
-    const isBuiltin = e.callee.k === 'ident' && e.callee.sym?.k === 'builtin';
-    const n = ft.params.length;
-    if (e.args.length < n || (e.args.length > n && !ft.variadic)) {
-      this.error(e.loc, `too ${e.args.length < n ? 'few' : 'many'} arguments to '${name}': expected ${n}${ft.variadic ? ' or more' : ''}, have ${e.args.length}`);
-    }
-    e.args.forEach((a, i) => {
-      this.guard(() => {
-        const at = this.rvalue(a);
-        if (i >= n) {
-          if (!isScalar(at)) this.error(a.loc, `cannot pass a value of type '${typeToString(at)}' to '${name}'`);
-          return;
-        }
-        const pt = ft.params[i];
-        if (isBuiltin && pt.k === 'ptr' && at.k === 'ptr') return; // builtins take any pointer where they take one
-        this.assignable(pt, a, at, `passing argument ${i + 1} of '${name}': converting to`);
-      });
-    });
-    return ft.ret;
-  }
-
-  // ---- constants ----
-  /** Evaluates an integer constant expression (already typed), in the expression's own type. */
-  constValue(e: Expr): bigint {
-    const v = evalConst(e, this.lookup.bind(this));
-    if (v === undefined) this.error(e.loc, 'expression is not an integer constant');
-    return v;
-  }
 }
 
 export { decay, evalConst, wrapTo } from './constants';

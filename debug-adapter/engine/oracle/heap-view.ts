@@ -44,7 +44,7 @@ export class HeapView {
   private readonly u16: Uint16Array;
   private readonly u8: Uint8Array;
 
-  constructor(private readonly vm: Machine) {
+  constructor(vm: Machine) {
     const ins = new Inspector(vm);
     const heap = ins.global('runtime·mheap');
     const need = (v: { offset: number } | undefined, what: string): number => {
