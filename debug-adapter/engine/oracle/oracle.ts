@@ -5,17 +5,12 @@
 // freelist, or ref/nfree drifting from the real counts, before the runtime notices or when it
 // never does. A violation ends the run with outcome `invariant`.
 import type { FunctionLocation } from '../api';
-import { ACCESS_ATOMIC, ACCESS_WRITE } from '../vm/instantiate';
+import { ACCESS_WRITE } from '../vm/instantiate';
 import type { Listener, Machine } from '../vm/machine';
 import { DATA_BASE, hex } from '../vm/memory';
-import { type Frame, type Gor, type Mach, PStatus } from '../vm/threads';
-import { HeapView, MSpanInUse, PAGE_SHIFT, type SpanInfo } from './heap-view';
-
-interface Owner {
-  g: Gor;
-  m: Mach;
-  step: number;
-}
+import { type Frame, type Mach, PStatus } from '../vm/threads';
+import { type HeapView, MSpanInUse, PAGE_SHIFT, type SpanInfo } from './heap-view';
+import { SweepObserver, type Ownership, type SweepEvent } from './sweep-observer';
 
 const FLAG_NOSCAN = 1;
 
@@ -24,25 +19,19 @@ export class Oracle implements Listener {
   private readonly registry = new Map<number, { size: number; noscan: boolean }>();
   /** mallocgc calls in progress: their flag and the H they started under. */
   private readonly pendingMalloc = new Map<Frame, { flag: number; H: number }>();
-  private readonly owners = new Map<number, Owner>();
-  private sweepgenAddr = new Map<number, number>();
-  private knownSpans = -1;
-  private knownAllspans = -1;
+  private readonly sweep: SweepObserver;
   private lastH: number;
   private readonly fn: Record<'mallocgc' | 'free' | 'gcmark', number>;
-  private readonly nspanAddr: number;
-  private readonly allspansAddr: number;
   /** Where the current statement is (for reports). */
   private here: { fr: Frame; label: number } | null = null;
   violations = 0;
 
   constructor(private readonly vm: Machine) {
-    this.heap = new HeapView(vm);
+    this.sweep = new SweepObserver(vm, (e) => this.sweepEvent(e));
+    this.heap = this.sweep.heap;
     this.lastH = this.heap.H;
     const idx = (name: string) => vm.code.funcs.findIndex((f) => f.name === name);
     this.fn = { mallocgc: idx('runtime·mallocgc'), free: idx('runtime·free'), gcmark: idx('gcmark') };
-    this.nspanAddr = this.heap.o.heap + this.heap.o.nspan;
-    this.allspansAddr = this.heap.o.heap + this.heap.o.allspans;
   }
 
   // ---- listener ----
@@ -61,10 +50,11 @@ export class Oracle implements Listener {
     } else if (fr.fn === this.fn.gcmark) {
       this.checkAllSwept('I5 (every span swept when mark starts)');
     }
-    if (this.owners.size) this.checkOwnerLocked(m, `calls ${this.vm.code.funcs[fr.fn].name}`);
+    if (this.sweep.owners.size) this.checkOwnerLocked(m, `calls ${this.vm.code.funcs[fr.fn].name}`);
   }
 
-  onReturn(_m: Mach, fr: Frame): void {
+  onReturn(m: Mach, fr: Frame): void {
+    this.sweep.onReturn(m, fr);
     const call = this.pendingMalloc.get(fr);
     if (call === undefined) return;
     this.pendingMalloc.delete(fr);
@@ -73,15 +63,14 @@ export class Oracle implements Listener {
     if (p !== 0) this.allocated(p, (call.flag & FLAG_NOSCAN) !== 0, call.H === this.heap.H);
   }
 
-  onAccess(addr: number, _size: number, flags: number, m: Mach): void {
+  onAccess(addr: number, size: number, flags: number, m: Mach): void {
     if ((flags & ACCESS_WRITE) === 0) return;
     if (addr === this.heap.hAddr) {
+      this.sweep.heapGenerationWritten();
       this.heapGenerationChanged();
       return;
     }
-    this.refreshSpans();
-    const span = this.sweepgenAddr.get(addr);
-    if (span !== undefined) this.spanGenerationWritten(span, (flags & ACCESS_ATOMIC) !== 0, m);
+    this.sweep.onAccess(addr, size, flags, m);
   }
 
   // ---- checks ----
@@ -109,13 +98,13 @@ export class Oracle implements Listener {
     return label ? { ...label.loc, function: label.kind === 'builtin' && label.builtin ? label.builtin : meta.name } : undefined;
   }
 
-  private who(o: Owner): string {
+  private who(o: { g: Ownership['g']; m: Ownership['m'] }): string {
     return `${o.g.isG0 ? 'g0' : `g${this.vm.goid(o.g)}`} on M${o.m.id}`;
   }
 
   /** I4: an owner is never preemptible (m->locks, m->mallocing or g0). */
   private checkOwnerLocked(m: Mach, doing: string): void {
-    for (const [span, o] of this.owners) {
+    for (const [span, o] of this.sweep.owners) {
       if (o.m !== m || m.exec !== o.g) continue;
       const off = this.vm.code.offsets.M;
       const locks = this.vm.view.i32(m.addr + off.locks);
@@ -127,44 +116,20 @@ export class Oracle implements Listener {
     }
   }
 
-  private refreshSpans(): void {
-    const n = this.heap.w(this.nspanAddr);
-    const base = this.heap.w(this.allspansAddr);
-    if (n === this.knownSpans && base === this.knownAllspans) return;
-    this.knownSpans = n;
-    this.knownAllspans = base;
-    const map = new Map<number, number>();
-    const off = this.heap.o.span.sweepgen;
-    for (const s of this.heap.spanAddrs()) map.set(s + off, s);
-    this.sweepgenAddr = map;
-  }
-
-  private spanGenerationWritten(spanAddr: number, atomic: boolean, m: Mach): void {
-    const sp = this.heap.span(spanAddr);
-    const H = this.heap.H;
-    const v = sp.sweepgen;
-    const owner = this.owners.get(spanAddr);
-    if (v === ((H - 1) >>> 0)) {
-      if (!atomic) {
-        this.violate('I3 (ownership only by CAS)', `span ${hex(spanAddr)} sweepgen set to H−1 (${v}) by a plain store`);
-        return;
-      }
-      if (owner) {
-        this.violate('I3 (at most one owner per span)', `span ${hex(spanAddr)} acquired by ${m.exec.isG0 ? 'g0' : 'g' + this.vm.goid(m.exec)} on M${m.id} while owned by ${this.who(owner)}`);
-        return;
-      }
-      this.owners.set(spanAddr, { g: m.exec, m, step: this.vm.steps });
-      this.checkOwnerLocked(m, 'acquires it');
+  /** I2, I3 and I4 on every write of a span's sweepgen, I7 and ground truth on publication. */
+  private sweepEvent(e: SweepEvent): void {
+    const { span, value: v, H } = e;
+    if (e.kind === 'acquire') {
+      if (e.previousOwner) return this.violate('I3 (at most one owner per span)', `span ${hex(span)} acquired by ${this.who(e)} while owned by ${this.who(e.previousOwner)}`);
+      return this.checkOwnerLocked(e.m, 'acquires it');
+    }
+    if (v === ((H - 1) >>> 0)) return this.violate('I3 (ownership only by CAS)', `span ${hex(span)} sweepgen set to H−1 (${v}) by a plain store`);
+    if (e.kind === 'publish') {
+      const sp = this.heap.span(span);
+      if (v === H && sp.state === MSpanInUse) this.checkPublished(sp);
       return;
     }
-    if (v === H || v === ((H - 2) >>> 0)) {
-      if (owner) {
-        this.owners.delete(spanAddr);
-        if (v === H && sp.state === MSpanInUse) this.checkPublished(sp);
-      }
-      return;
-    }
-    this.violate('I2 (sweepgen ∈ {H−2, H−1, H})', `span ${hex(spanAddr)} sweepgen set to ${v} while H = ${H}`);
+    if (v !== H && v !== ((H - 2) >>> 0)) this.violate('I2 (sweepgen ∈ {H−2, H−1, H})', `span ${hex(span)} sweepgen set to ${v} while H = ${H}`);
   }
 
   /** I7 and ground truth on a span its sweeper just published. */
@@ -191,7 +156,7 @@ export class Oracle implements Listener {
     for (const s of this.heap.spanAddrs()) {
       const sp = this.heap.span(s);
       if (sp.sweepgen !== H) {
-        const owner = this.owners.get(s);
+        const owner = this.sweep.owners.get(s);
         return this.violate(invariant, `span ${hex(s)} has sweepgen ${sp.sweepgen} ≠ H ${H}${owner ? ` (being swept by ${this.who(owner)}, which is not running)` : ''}`);
       }
     }
@@ -205,8 +170,8 @@ export class Oracle implements Listener {
     if (H % 2 !== 0 || H !== ((old + 2) >>> 0)) return this.violate('I1 (H grows by 2)', `mheap.sweepgen went from ${old} to ${H}`);
     const running = this.vm.ps.filter((p) => this.vm.view.pStatus(p) !== PStatus.Gcstop);
     if (running.length) return this.violate('I1 (H changes only with the world stopped)', `H became ${H} while P${running[0].id} is not stopped`);
-    if (this.owners.size) {
-      const [span, o] = [...this.owners][0];
+    if (this.sweep.owners.size) {
+      const [span, o] = [...this.sweep.owners][0];
       return this.violate('I4 (no sweep in progress at G6)', `H advanced while span ${hex(span)} is still being swept by ${this.who(o)}`);
     }
     this.checkCounts();
