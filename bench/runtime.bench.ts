@@ -1,0 +1,47 @@
+// Runtime-model benchmark: the allocation-churn workload on the f8e4a2e model — steps per second
+// and GC cycles per second with the heap oracle off and on (target: the oracle costs at most 2×),
+// beside the engine's raw statement rate on the compute program in the same run.
+import * as path from 'node:path';
+import { attachOracle, compileProgram, Machine, type Program } from '../debug-adapter/engine';
+import { Inspector } from '../debug-adapter/engine/vm/inspect';
+import { fsLoader, resolveRuntime } from '../debug-adapter/runtimes';
+
+const root = path.join(__dirname, '..');
+
+function load(scenario: string, runtime: string): Program {
+  const r = resolveRuntime(runtime);
+  if ('error' in r) throw new Error(r.error);
+  const { program, diagnostics } = compileProgram({ runtimeFiles: r.files, scenario, loader: fsLoader });
+  if (!program) throw new Error(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join('\n'));
+  return program;
+}
+
+function timed(program: Program, oracle: boolean): { ms: number; steps: number; gcs: number; outcome: string } {
+  const vm = new Machine(program, { gomaxprocs: 2, maxSteps: 50_000_000 });
+  if (oracle) attachOracle(vm);
+  const t = process.hrtime.bigint();
+  vm.run();
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const r = vm.result();
+  const stats = new Inspector(vm).global('runtime·mstats');
+  const gcs = stats ? Number(new Inspector(vm).readField(stats.addr, 'MStats', 'numgc')) : 0;
+  return { ms, steps: r.steps, gcs, outcome: `${r.outcome}${r.outcome === 'exit' ? '' : ': ' + r.message}` };
+}
+
+function row(label: string, value: string, note = ''): void {
+  console.log(`${label.padEnd(46)} ${value.padStart(14)}  ${note}`);
+}
+
+export function run(): void {
+  const raw = load(path.join(root, 'bench', 'programs', 'compute.simc'), 'none');
+  const rawRun = timed(raw, false);
+  row('engine raw rate (compute program)', `${(rawRun.steps / rawRun.ms / 1000).toFixed(1)} M/s`);
+  const churn = load(path.join(root, 'examples', 'churn.simc'), 'f8e4a2e');
+  const off = timed(churn, false);
+  const on = timed(churn, true);
+  for (const [label, r] of [['oracle off', off], ['oracle on', on]] as const) {
+    row(`churn (${label}): steps/s`, `${(r.steps / r.ms / 1000).toFixed(2)} M/s`, `${r.steps} steps in ${r.ms.toFixed(0)} ms, ${r.outcome}`);
+    row(`churn (${label}): GC cycles/s`, `${(r.gcs / (r.ms / 1000)).toFixed(1)}`, `${r.gcs} cycles`);
+  }
+  row('oracle cost (time on / time off)', `${(on.ms / off.ms).toFixed(2)}x`, 'target <= 2x');
+}
