@@ -3,7 +3,7 @@
 // client (the server is dist/server.js).
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SweepScopeSession } from '../debug-adapter/session/runSession';
+import { SweepScopeSession } from '../debug-adapter/session/session';
 
 let client: LanguageClient | undefined;
 

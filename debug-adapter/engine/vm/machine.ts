@@ -592,6 +592,9 @@ export class Machine implements AccessSink {
 
   private runChosen(m: Mach, n: number, solo: boolean): number {
     this.soloRun = solo;
+    // with sysmon on, a run ends when the goroutine's time slice does, so sysmon can ask it to stop
+    const slice = this.options.sysmonSteps ?? 0;
+    if (slice > 0 && m.curg && !m.curg.isG0) n = Math.min(n, Math.max(1, slice - m.curg.tick));
     const used = this.runSteps(m, Math.min(n, this.maxSteps - this.steps));
     this.steps += used;
     if (this.replay && this.replayLeft > 0) {

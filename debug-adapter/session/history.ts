@@ -1,0 +1,90 @@
+// Exact history for step back and reverse continue. Snapshots of the machine (plus the session's
+// own tracking state) are taken every SNAPSHOT_EVERY statements while running forward; going back
+// restores the nearest snapshot and re-executes the recorded schedule (the machine's switch log)
+// with the same runs, so every thread has taken exactly the same steps when it arrives.
+import type { Machine } from '../engine';
+import type { MachineState } from '../engine/vm/snapshot';
+
+export const SNAPSHOT_EVERY = 10_000;
+const MAX_SNAPSHOTS = 48;
+
+export interface Snapshot<T> {
+  /** Statements begun before the snapshot (the session's position counter). */
+  pos: number;
+  state: MachineState;
+  extra: T;
+}
+
+export class History<T> {
+  private snaps: Snapshot<T>[] = [];
+  /** The furthest known schedule: [mId, steps, …] pairs; the machine's log is a prefix of it while replaying. */
+  timeline: number[] | null = null;
+
+  constructor(private readonly vm: Machine) {}
+
+  get first(): Snapshot<T> | undefined {
+    return this.snaps[0];
+  }
+
+  /** Takes a snapshot when the last one is far enough behind (call between runs only). */
+  maybeTake(pos: number, extra: () => T, force = false): void {
+    const last = this.snaps[this.snaps.length - 1];
+    if (!force && last && pos - last.pos < SNAPSHOT_EVERY) return;
+    if (last && last.pos === pos) return;
+    this.snaps.push({ pos, state: this.vm.snapshot(), extra: extra() });
+    if (this.snaps.length > MAX_SNAPSHOTS) this.thin();
+  }
+
+  /** Keeps every snapshot of the recent half and every other one of the older half. */
+  private thin(): void {
+    const half = this.snaps.length >> 1;
+    this.snaps = this.snaps.filter((_, i) => i === 0 || i >= half || i % 2 === 0);
+  }
+
+  /** The latest snapshot at or before pos. */
+  before(pos: number): Snapshot<T> | undefined {
+    let best: Snapshot<T> | undefined;
+    for (const s of this.snaps) if (s.pos <= pos) best = s;
+    return best;
+  }
+
+  /** Snapshots strictly before pos, latest first. */
+  descending(pos: number): Snapshot<T>[] {
+    return this.snaps.filter((s) => s.pos < pos).reverse();
+  }
+
+  /** Forgets the future after pos (the program took another path, or memory was edited). */
+  truncate(pos: number): void {
+    this.snaps = this.snaps.filter((s) => s.pos <= pos);
+    this.timeline = null;
+  }
+
+  /** Forgets everything (after an edit of memory: history restarts here). */
+  clear(): void {
+    this.snaps = [];
+    this.timeline = null;
+  }
+
+  /** Starts replaying: the machine's current log becomes the timeline to follow. */
+  markTimeline(): void {
+    if (this.timeline === null) this.timeline = this.vm.switches.slice();
+  }
+
+  /** The next run of the recorded timeline [mId, steps], or null when the machine has caught up. */
+  nextRun(): [number, number] | null {
+    const tl = this.timeline;
+    if (!tl) return null;
+    const cur = this.vm.switches;
+    const n = cur.length;
+    if (n === 0) return tl.length >= 2 ? [tl[0], tl[1]] : null;
+    if (n > tl.length || tl[n - 2] !== cur[n - 2]) return null;
+    const left = tl[n - 1] - cur[n - 1];
+    if (left > 0) return [cur[n - 2], left];
+    return n + 1 < tl.length ? [tl[n], tl[n + 1]] : null;
+  }
+
+  /** Approximate bytes held by snapshots (for the benchmark and the timeline request). */
+  get count(): number {
+    return this.snaps.length;
+  }
+}
