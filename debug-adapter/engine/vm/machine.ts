@@ -463,6 +463,7 @@ export class Machine implements AccessSink {
     }
     if (m.block) m.block = null; // runnable: the blocked builtin retries
     this.setRegisters(m);
+    this.rv = m.rv;
     this.slice = n;
     this.endRun = false;
     const code = this.active;
@@ -481,6 +482,7 @@ export class Machine implements AccessSink {
     } catch (e) {
       this.haltOnError(e, m);
     }
+    m.rv = this.rv;
     const used = n - this.slice;
     if (g.m === m && !g.isG0) g.tick += used;
     return used;

@@ -8,7 +8,7 @@ import { Frame, Gor, Mach, Proc, type BlockReason, type MState } from './threads
 
 interface FrameState { fn: number; pc: number; fp: number; t: (number | bigint)[] | null }
 interface GState { id: number; addr: number; lo: number; hi: number; isG0: boolean; frames: FrameState[]; m: number; tick: number }
-interface MStateRec { id: number; addr: number; g0: number; curg: number; exec: number; p: number; state: MState; block: BlockReason | null; lastP: number; lockWait: number; stwPending: boolean }
+interface MStateRec { id: number; addr: number; g0: number; curg: number; exec: number; p: number; state: MState; block: BlockReason | null; lastP: number; lockWait: number; stwPending: boolean; rv: number | bigint }
 
 export class MachineState {
   private constructor(
@@ -30,7 +30,7 @@ export class MachineState {
     return new MachineState(
       snapshotMemory(vm.mem),
       vm.gs.map((g) => ({ id: g.id, addr: g.addr, lo: g.stackLo, hi: g.stackHi, isG0: g.isG0, frames: g.frames.map((f) => ({ fn: f.fn, pc: f.pc, fp: f.fp, t: f.t ? f.t.slice() : null })), m: idOf(g.m), tick: g.tick })),
-      vm.ms.map((m) => ({ id: m.id, addr: m.addr, g0: m.g0.id, curg: idOf(m.curg), exec: m.exec.id, p: idOf(m.p), state: m.state, block: m.block, lastP: idOf(m.lastP), lockWait: m.lockWait, stwPending: m.stwPending })),
+      vm.ms.map((m) => ({ id: m.id, addr: m.addr, g0: m.g0.id, curg: idOf(m.curg), exec: m.exec.id, p: idOf(m.p), state: m.state, block: m.block, lastP: idOf(m.lastP), lockWait: m.lockWait, stwPending: m.stwPending, rv: m.rv })),
       vm.ps.map((p) => ({ id: p.id, addr: p.addr, m: idOf(p.m) })),
       { cur: vm.cur.id, mainG: vm.mainG.id, nextGoid: vm.nextGoid, sysAllocTop: vm.sysAllocTop, steps: vm.steps, spinCount: vm.spinCount, output: vm.output, structTop: vm.arena.structTop, stackTop: vm.arena.stackTop },
       vm.runq.map((g) => g.id),
@@ -66,6 +66,7 @@ export class MachineState {
       m.lastP = s.lastP >= 0 ? ps[s.lastP] : null;
       m.lockWait = s.lockWait;
       m.stwPending = s.stwPending;
+      m.rv = s.rv;
       return m;
     });
     this.gs.forEach((s, i) => (gs[i].m = s.m >= 0 ? ms[s.m] : null));

@@ -52,6 +52,12 @@ export class Mach {
   /** Set while a runtime·lock attempt is waiting (m->locks already counted). */
   lockWait = 0;
   stwPending = false;
+  /**
+   * The return-value register of this M. A run can end right after a callee's return
+   * statement (its step was the last of the slice), before the caller reads the value: the
+   * value must survive other Ms running in between.
+   */
+  rv: number | bigint = 0;
   constructor(
     readonly id: number,
     readonly addr: number,
