@@ -68,6 +68,8 @@ export class Debuggee {
   private targetStop: Stop | null = null;
   private scanRecord: ((here: number, m: Mach, fr: Frame, label: number) => void) | null = null;
   private haltReported = false;
+  /** The statement the machine is at (hook label): a frame's pc is saved only when it suspends. */
+  private hookAt: { fr: Frame; label: number } | null = null;
 
   constructor(
     readonly program: Program,
@@ -103,6 +105,7 @@ export class Debuggee {
   // ---- the listener ----
   private onStatement(m: Mach, fr: Frame, label: number): boolean {
     const here = this.pos++;
+    this.hookAt = { fr, label };
     if (this.mode === 'run' && this.pos > this.furthest) this.furthest = this.pos;
     if (this.skipM === m.id) this.skipM = null;
     if (this.threads.preempted.size > 0) this.threads.preempted.delete(m.exec.id);
@@ -145,7 +148,7 @@ export class Debuggee {
       if (bp && this.passes(bp, m, fr, here)) return { reason: 'function breakpoint', description: `Function breakpoint: ${meta.name}`, mId: m.id, hitBreakpointIds: [bp.id] };
     }
     const l = meta.labels[label];
-    if (l && l.kind === 'builtin' && l.builtin) return this.atBuiltin(l.builtin, m, fr, here);
+    if (l && l.kind === 'builtin' && l.builtin) return this.atBuiltin(l.builtin, m, fr, label, here);
     return null;
   }
 
@@ -174,7 +177,7 @@ export class Debuggee {
   }
 
   private scopeFor(m: Mach | null, g: Gor, fr: Frame | undefined): Scope {
-    const b = fr ? builtinAt(this.program, fr) : undefined;
+    const b = fr ? builtinAt(this.program, fr, this.labelOf(fr)) : undefined;
     return frameScope(this.vm, this.program, m, g, fr, b?.args);
   }
 
@@ -227,13 +230,18 @@ export class Debuggee {
     return g.isG0 ? `M${m.id}'s g0` : `g${this.vm.goid(g)} on M${m.id}`;
   }
 
-  private atBuiltin(name: string, m: Mach, fr: Frame, here: number): Stop | null {
+  /** The label a frame is at: the hook's while a statement runs, else its saved pc. */
+  private labelOf(fr: Frame): number {
+    return this.hookAt !== null && this.hookAt.fr === fr ? this.hookAt.label : fr.pc;
+  }
+
+  private atBuiltin(name: string, m: Mach, fr: Frame, label: number, here: number): Stop | null {
     const fbp = this.bps.byBuiltin.get(name);
     if (fbp && this.passes(fbp, m, fr, here)) return { reason: 'function breakpoint', description: `Function breakpoint: ${name}`, mId: m.id, hitBreakpointIds: [fbp.id] };
     if (name !== 'runtime·cas' && name !== 'runtime·atomicstore') return null;
     const f: FilterId = name === 'runtime·cas' ? 'sweepgen-cas' : 'sweepgen-store';
     if (!this.bps.has(f)) return null;
-    const args = builtinAt(this.program, fr)?.args ?? [];
+    const args = builtinAt(this.program, fr, label)?.args ?? [];
     const p = Number(args[0]?.value ?? 0n);
     const span = this.sweep.spanOfSweepgen(p);
     if (span === undefined || !this.filterCondition(f, m, fr)) return null;
@@ -281,7 +289,7 @@ export class Debuggee {
     const span = this.sweep.spanOfSweepgen(addr);
     if (span === undefined) return;
     const fr = m.exec.frames[m.exec.frames.length - 1];
-    const builtin = fr ? builtinAt(this.program, fr)?.name : undefined;
+    const builtin = fr ? builtinAt(this.program, fr, this.labelOf(fr))?.name : undefined;
     const atomic = (flags & 2) !== 0;
     const cas = atomic && builtin === 'runtime·cas';
     const how = cas ? 'CAS' : atomic ? 'atomic store' : 'plain store';
@@ -490,6 +498,7 @@ export class Debuggee {
     this.threads.preempted = new Set(snap.extra.preempted);
     this.skipM = null;
     this.pending = null;
+    this.hookAt = null;
     this.entered.clear();
   }
 

@@ -36,9 +36,12 @@ export function frameScope(vm: Machine, program: Program, m: Mach | null, g: Gor
   };
 }
 
-/** The builtin a frame is stopped at, with its arguments, if its label is a builtin call. */
-export function builtinAt(program: Program, fr: Frame): { name: string; args: BuiltinArg[] } | undefined {
-  const label = program.code.funcs[fr.fn].labels[fr.pc];
+/**
+ * The builtin a frame is at, with its arguments, if the label is a builtin call. While a
+ * statement hook runs, pass the hook's label: the frame's pc is only saved when it suspends.
+ */
+export function builtinAt(program: Program, fr: Frame, at: number = fr.pc): { name: string; args: BuiltinArg[] } | undefined {
+  const label = program.code.funcs[fr.fn].labels[at];
   if (!label || label.kind !== 'builtin' || !label.builtin) return undefined;
-  return { name: label.builtin, args: builtinArgs(program, fr, label.builtin) };
+  return { name: label.builtin, args: builtinArgs(program, fr, label.builtin, at) };
 }

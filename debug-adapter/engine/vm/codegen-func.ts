@@ -17,6 +17,8 @@ export interface LabelInfo {
   kind: LabelKind;
   /** For builtin labels: the builtin's name. */
   builtin?: string;
+  /** For builtin labels: the frame temporaries (fr.t indices) holding the evaluated arguments. */
+  args?: number[];
 }
 
 export interface FunctionCode {
@@ -467,8 +469,10 @@ export class FunctionGen {
 
   private emitBuiltin(e: ExprOf<'call'>, name: string, id: number): string {
     const ft = (e.callee.ty as Extract<Type, { k: 'func' }>);
+    const argTemps: number[] = [];
     const slots = e.args.map((a, i) => {
       const h = this.hoist(a);
+      argTemps.push(this.ftemps);
       const t = this.ftemp();
       const pt = ft.params[i];
       this.emit(`${t}=${pt ? conv(this.gen.value(h), h.ty as Type, pt) : this.gen.value(h)};`);
@@ -478,6 +482,7 @@ export class FunctionGen {
     const extra = slots.slice(ft.params.length);
     const argList = ft.variadic ? [...fixed, `[${extra.join(',')}]`] : fixed;
     const at = this.stepLabel(e.loc, 'builtin', name);
+    this.labels[at].args = argTemps;
     const result = this.ftemp();
     this.emit(`${result}=B${id}(${argList.join(',')});`);
     if (YIELDING_BUILTINS.has(name)) {
