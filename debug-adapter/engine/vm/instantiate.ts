@@ -60,6 +60,17 @@ function ST_64(a,v){F_ST_64(a,v);sink.access(a,8,1);}
 function COPY(d,s,n){F_COPY(d,s,n);sink.access(s,n,0);sink.access(d,n,1);}
 `;
 
+type Factory = (mem: Memory, fault: typeof SimFault, b: readonly ((...args: never[]) => unknown)[], sink: AccessSink) => CompiledFn[];
+
+/**
+ * Factories by generated source (the same string object for every machine of a program, so the
+ * lookup does not rehash it), most recently used last. Machines of one program (a seed sweep,
+ * the explorer, tests) reuse one factory, so V8 shares the functions' feedback and optimised
+ * code between them instead of warming every machine up from scratch.
+ */
+const factories = new Map<string, Map<string, Factory>>();
+const MAX_SOURCES = 8;
+
 export function instantiate(
   source: string,
   instrumented: boolean,
@@ -67,9 +78,19 @@ export function instantiate(
   builtins: readonly ((...args: never[]) => unknown)[],
   sink: AccessSink,
 ): CompiledFn[] {
-  const bindings = builtins.map((_, i) => `B${i}=B[${i}]`).join(',');
-  const body = `${HELPERS}${instrumented ? INSTRUMENTED : FAST}${bindings ? `const ${bindings};` : ''}\n${source}`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('mem', 'SimFault', 'B', 'sink', body) as (...a: unknown[]) => CompiledFn[];
+  const variant = `${instrumented ? 'i' : 'f'}${builtins.length}`;
+  let bySource = factories.get(source);
+  if (bySource) factories.delete(source);
+  else bySource = new Map();
+  factories.set(source, bySource);
+  if (factories.size > MAX_SOURCES) factories.delete(factories.keys().next().value as string);
+  let factory = bySource.get(variant);
+  if (!factory) {
+    const bindings = builtins.map((_, i) => `B${i}=B[${i}]`).join(',');
+    const body = `${HELPERS}${instrumented ? INSTRUMENTED : FAST}${bindings ? `const ${bindings};` : ''}\n${source}`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    factory = new Function('mem', 'SimFault', 'B', 'sink', body) as Factory;
+    bySource.set(variant, factory);
+  }
   return factory(mem, SimFault, builtins, sink);
 }
