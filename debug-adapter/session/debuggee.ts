@@ -84,6 +84,7 @@ export class Debuggee {
     this.history = new History<Extra>(this.vm);
     this.vm.listen({
       onStatement: (m, fr, label) => this.onStatement(m, fr, label),
+      onResumed: (m, fr, label) => this.onResumed(m, fr, label),
       onAccess: (addr, size, flags, m) => this.onAccess(addr, size, flags, m),
       onCall: (m, fr) => this.onCall(m, fr),
       onPreemptRequest: (g, by) => this.onPreemptRequest(g, by),
@@ -103,16 +104,40 @@ export class Debuggee {
   }
 
   // ---- the listener ----
+  /**
+   * Before a statement. A statement counts as begun (pos) when it runs: one the listener stops
+   * before is counted when it runs after the resume (onResumed), so positions match a replay.
+   */
   private onStatement(m: Mach, fr: Frame, label: number): boolean {
-    const here = this.pos++;
+    const here = this.pos;
     this.hookAt = { fr, label };
+    if (this.threads.preempted.size > 0) this.threads.preempted.delete(m.exec.id);
+    const stop = this.stopBefore(m, fr, label, here);
+    if (stop) {
+      this.skipM = m.id;
+      return true;
+    }
+    this.begun(m);
+    return false;
+  }
+
+  /** The statement stopped before earlier runs now. */
+  private onResumed(m: Mach, fr: Frame, label: number): void {
+    this.hookAt = { fr, label };
+    this.begun(m);
+  }
+
+  private begun(m: Mach): void {
+    this.pos++;
     if (this.mode === 'run' && this.pos > this.furthest) this.furthest = this.pos;
     if (this.skipM === m.id) this.skipM = null;
-    if (this.threads.preempted.size > 0) this.threads.preempted.delete(m.exec.id);
+  }
+
+  /** Whether to stop before the statement at position `here` (and record why in this.stop). */
+  private stopBefore(m: Mach, fr: Frame, label: number, here: number): boolean {
     if (this.mode === 'target') {
       if (here !== this.target) return false;
       this.stop = this.targetStop;
-      this.skipM = m.id;
       return true;
     }
     if (this.mode === 'scan') {
@@ -123,9 +148,9 @@ export class Debuggee {
     const s = this.decide(m, fr, label, here);
     if (!s) return false;
     this.stop = s;
-    this.skipM = m.id;
     return true;
   }
+
 
   /** Whether the statement about to run should stop, and why. */
   decide(m: Mach, fr: Frame, label: number, here: number): Stop | null {
@@ -340,7 +365,7 @@ export class Debuggee {
   get position(): number {
     const h = this.vm.halted;
     const inStatement = h !== null && (h.outcome === 'throw' || h.outcome === 'fault' || h.outcome === 'invariant');
-    return this.vm.paused || inStatement ? this.pos - 1 : this.pos;
+    return inStatement ? this.pos - 1 : this.pos;
   }
 
   /** Starts running under a plan; the events report the stop or the end. */

@@ -14,6 +14,7 @@ import { hex } from '../engine/vm/memory';
 import { errorMessage, fsLoader } from '../runtimes';
 import { compileScenario, parseScheduleRecord } from '../runSupport';
 import { Breakpoints, FILTERS } from './breakpoints';
+import { complete } from './completions';
 import { customRequest } from './custom';
 import { Debuggee, type StepKind } from './debuggee';
 import {
@@ -49,6 +50,8 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   supportsWriteMemoryRequest: true,
   supportsBreakpointLocationsRequest: true,
   supportsSingleThreadExecutionRequests: true,
+  supportsCompletionsRequest: true,
+  completionTriggerCharacters: ['.', '>'],
 };
 
 export class SweepScopeSession extends DebugSession {
@@ -86,6 +89,7 @@ export class SweepScopeSession extends DebugSession {
       setVariable: (a, r) => this.setVariable(a, r),
       setExpression: (a, r) => this.setExpression(a, r),
       evaluate: (a, r) => this.evaluate(a, r),
+      completions: (a, r) => this.completions(a, r),
       exceptionInfo: (a, r) => this.exceptionInfo(a, r),
       continue: (a, r) => this.resume(a, r, 'continue'),
       next: (a, r) => this.resume(a, r, 'next'),
@@ -330,6 +334,21 @@ export class SweepScopeSession extends DebugSession {
     const { value } = d.evaluate(expression, f.m, f.g, f.frame);
     const v = this.vars().variable({ name: expression, type: value.type, addr: value.addr, value: value.addr === undefined ? value.value : undefined, path: expression });
     this.reply(r, { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, memoryReference: v.memoryReference });
+  }
+
+  private completions(a: Args, r: DebugProtocol.Response): void {
+    this.stopped();
+    const f = this.focus(a);
+    const d = this.dbg();
+    const typeOf = (expression: string) => {
+      try {
+        return d.evaluate(expression, f.m, f.g, f.frame).value.type;
+      } catch {
+        return undefined;
+      }
+    };
+    const targets = complete(str(a, 'text'), int(a, 'column', 1), { program: d.program, frame: f.frame, args: f.builtin?.args ?? [], typeOf });
+    this.reply(r, { targets });
   }
 
   private afterWrite(addr: number, size: number): void {

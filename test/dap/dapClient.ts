@@ -43,12 +43,34 @@ export class DapClient {
 
   /** Resolves with the first event of that name (already received or still to come). */
   waitForEvent(name: string, timeoutMs = 10_000): Promise<DebugProtocol.Event> {
-    const seen = this.events.find((e) => e.event === name);
+    return this.nextEvent(name, 0, timeoutMs);
+  }
+
+  /** The number of events so far: pass it to nextEvent to wait for a later one. */
+  mark(): number {
+    return this.events.length;
+  }
+
+  /** The first event of that name at or after index `from` of the event list. */
+  nextEvent(name: string, from: number, timeoutMs = 10_000): Promise<DebugProtocol.Event> {
+    const seen = this.events.slice(from).find((e) => e.event === name);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no '${name}' event within ${timeoutMs} ms`)), timeoutMs);
       this.eventWaiters.push({ name, resolve: (e) => (clearTimeout(timer), resolve(e)) });
     });
+  }
+
+  /** Sends a request and fails loudly when the adapter answers with an error. */
+  async ok<T = unknown>(command: string, args?: unknown): Promise<T> {
+    const r = await this.request(command, args);
+    if (!r.success) throw new Error(`${command} failed: ${r.message}`);
+    return r.body as T;
+  }
+
+  /** Whether the adapter process is still alive. */
+  get alive(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
   output(category?: string): string {

@@ -25,6 +25,8 @@ export interface Listener {
   onAccess?(addr: number, size: number, flags: number, m: Mach): void;
   /** Before a statement runs; return true to stop the machine before it. */
   onStatement?(m: Mach, fr: Frame, label: number): boolean;
+  /** The statement a listener stopped the machine before runs now (its onStatement is not called again). */
+  onResumed?(m: Mach, fr: Frame, label: number): void;
   onCall?(m: Mach, fr: Frame): void;
   /** A frame is about to be popped (its function returns; the value is in vm.rv). */
   onReturn?(m: Mach, fr: Frame): void;
@@ -96,6 +98,8 @@ export class Machine implements AccessSink {
   private replayIndex = 0;
   private replayLeft = 0;
   divergedAt: RunResult['divergedAt'];
+  /** A run a listener paused: run() finishes it before choosing again, so pauses never change the schedule. */
+  private interrupted: { m: Mach; left: number } | null = null;
   private readonly listeners: Listener[] = [];
   private readonly options: RunOptions;
 
@@ -556,9 +560,13 @@ export class Machine implements AccessSink {
       if (until?.()) break;
       const runnable = this.runnableOrHalt();
       if (!runnable) break;
-      const chosen = this.choose(runnable);
+      const cont = this.interrupted;
+      this.interrupted = null;
+      const chosen = cont && !this.replay && runnable.includes(cont.m) ? { m: cont.m, n: cont.left } : this.choose(runnable);
       const solo = runnable.length === 1 && !this.replay;
-      const used = this.runChosen(chosen.m, solo ? Math.max(chosen.n, SOLO_RUN) : chosen.n, solo);
+      const n = solo ? Math.max(chosen.n, SOLO_RUN) : chosen.n;
+      const used = this.runChosen(chosen.m, n, solo);
+      if (this.paused && used < n) this.interrupted = { m: chosen.m, left: n - used };
       idle = used === 0 ? idle + 1 : 0;
       if (idle > 10_000) this.halt({ outcome: 'fault', message: 'internal: the scheduler made no progress', m: chosen.m });
     }
@@ -633,7 +641,11 @@ export class Machine implements AccessSink {
     const skip = this.resumeSkip;
     if (skip && skip.frame === fr) {
       this.resumeSkip = null;
-      if (skip.label === label) return false; // the statement we paused before: run it now
+      if (skip.label === label) {
+        // the statement we paused before: run it now
+        for (const l of this.stmtListeners) l.onResumed?.(m, fr, label);
+        return false;
+      }
     }
     let reason = this.pauseRequest;
     for (const l of this.stmtListeners) if (l.onStatement?.(m, fr, label)) reason = reason ?? 'breakpoint';
@@ -703,6 +715,7 @@ export class Machine implements AccessSink {
   }
   restore(s: MachineState): void {
     s.apply(this, this.strategy);
+    this.interrupted = null;
   }
   get replayState(): { index: number; left: number; active: boolean } {
     return { index: this.replayIndex, left: this.replayLeft, active: this.replay !== undefined };

@@ -1,0 +1,175 @@
+// The debugger gestures on a plain SimC program through the real adapter process: stop on
+// entry, line breakpoints (condition, hit condition, log message, moved lines), stepping in,
+// over and out per thread, exact step back and reverse continue, pause of a runaway program,
+// restart and terminate.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { byName, dapProgram, evaluate, frames, launch, resumeTo, scopeVariables, stopped, threads } from './helpers';
+
+const COUNTER = dapProgram('counter.simc');
+const base = { program: COUNTER, runtime: 'none', gomaxprocs: 2 };
+
+test('stop on entry shows main at its first statement on M0', async () => {
+  const dap = await launch({ ...base, stopOnEntry: true });
+  try {
+    const s = await stopped(dap);
+    assert.equal(s.reason, 'entry');
+    const [top] = await frames(dap, s.threadId as number);
+    assert.equal(top.name, 'main');
+    assert.equal(top.line, 43);
+    assert.equal(top.source?.path, COUNTER);
+    assert.match((await threads(dap))[0].name, /^M0 · g1 main/);
+  } finally {
+    dap.close();
+  }
+});
+
+test('line breakpoints: a condition, a hit condition, a log message, and a line moved to the next statement', async () => {
+  const dap = await launch(base, {
+    lines: [{ file: COUNTER, breakpoints: [{ line: 31, condition: 'i == 3 && id == 2' }, { line: 21, logMessage: 'twice({x})' }] }],
+  });
+  try {
+    const s = await stopped(dap);
+    assert.equal(s.reason, 'breakpoint');
+    const [f2] = await frames(dap, s.threadId as number);
+    assert.equal(f2.line, 31);
+    assert.equal(await evaluate(dap, 'i', f2.id), '3');
+    assert.equal(await evaluate(dap, 'id', f2.id), '2');
+    assert.match(dap.output('console'), /twice\(0\)\ntwice\(1\)\n/);
+  } finally {
+    dap.close();
+  }
+});
+
+test('setBreakpoints reports verified lines, moves a blank line and rejects a line outside any function', async () => {
+  const dap = await launch({ ...base, stopOnEntry: true });
+  try {
+    await stopped(dap);
+    const r = await dap.ok<{ breakpoints: DebugProtocol.Breakpoint[] }>('setBreakpoints', { source: { path: COUNTER }, breakpoints: [{ line: 32, hitCondition: '>= 4' }, { line: 29 }, { line: 3 }] });
+    assert.equal(r.breakpoints[0].verified, true);
+    assert.equal(r.breakpoints[0].line, 32);
+    assert.equal(r.breakpoints[1].verified, true);
+    assert.equal(r.breakpoints[1].line, 30);
+    assert.equal(r.breakpoints[2].verified, false);
+    assert.ok((r.breakpoints[2].message ?? '').length > 0, 'a rejected breakpoint says why');
+    await dap.ok('setBreakpoints', { source: { path: COUNTER }, breakpoints: [{ line: 32, hitCondition: '4' }] });
+    const s = await resumeTo(dap, 'continue', { threadId: 1 });
+    const [top] = await frames(dap, s.threadId as number);
+    assert.equal(top.line, 32);
+    // the 4th time line 32 runs (over both goroutines)
+    const locs = await dap.ok<{ breakpoints: { line: number }[] }>('breakpointLocations', { source: { path: COUNTER }, line: 28, endLine: 36 });
+    assert.deepEqual(locs.breakpoints.map((b) => b.line), [30, 31, 32, 33, 35, 36]);
+  } finally {
+    dap.close();
+  }
+});
+
+test('step in, over and out move the stepped thread through lines and calls', async () => {
+  const dap = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 31 }] }] });
+  try {
+    const s = await stopped(dap);
+    const tid = s.threadId as number;
+    const into = await resumeTo(dap, 'stepIn', { threadId: tid });
+    assert.equal(into.threadId, tid);
+    let fs = await frames(dap, tid);
+    assert.deepEqual([fs[0].name, fs[0].line], ['twice', 21]);
+    assert.equal(fs[1].name, 'adder');
+    await resumeTo(dap, 'next', { threadId: tid });
+    fs = await frames(dap, tid);
+    assert.deepEqual([fs[0].name, fs[0].line], ['twice', 22]);
+    // step out finishes the call and stops at the caller's next statement
+    await resumeTo(dap, 'stepOut', { threadId: tid });
+    fs = await frames(dap, tid);
+    assert.deepEqual([fs[0].name, fs[0].line], ['adder', 32]);
+    await resumeTo(dap, 'next', { threadId: tid });
+    fs = await frames(dap, tid);
+    assert.deepEqual([fs[0].name, fs[0].line], ['adder', 33]);
+  } finally {
+    dap.close();
+  }
+});
+
+test('step back returns to the previous line with the memory it had, and stepping forward again repeats it exactly', async () => {
+  const dap = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32 }] }] });
+  try {
+    const s = await stopped(dap);
+    const tid = s.threadId as number;
+    let [top] = await frames(dap, tid);
+    const before = await evaluate(dap, 'pair.hist[0]', top.id);
+    await resumeTo(dap, 'next', { threadId: tid });
+    [top] = await frames(dap, tid);
+    assert.equal(top.line, 33);
+    const after = await evaluate(dap, 'pair.hist[0]', top.id);
+    assert.notEqual(after, before);
+    const back = await resumeTo(dap, 'stepBack', { threadId: tid });
+    assert.equal(back.reason, 'step');
+    [top] = await frames(dap, tid);
+    assert.equal(top.line, 32);
+    assert.equal(await evaluate(dap, 'pair.hist[0]', top.id), before);
+    await resumeTo(dap, 'next', { threadId: tid });
+    [top] = await frames(dap, tid);
+    assert.equal(top.line, 33);
+    assert.equal(await evaluate(dap, 'pair.hist[0]', top.id), after);
+  } finally {
+    dap.close();
+  }
+});
+
+test('reverse continue stops at the previous breakpoint hit, with that hit\'s values', async () => {
+  const dap = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 31 }] }] });
+  try {
+    let s = await stopped(dap);
+    const seen: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const [top] = await frames(dap, s.threadId as number);
+      seen.push(`${await evaluate(dap, 'id', top.id)}:${await evaluate(dap, 'i', top.id)}:${await evaluate(dap, 'pair.left', top.id)}`);
+      if (k < 2) s = await resumeTo(dap, 'continue', { threadId: s.threadId });
+    }
+    s = await resumeTo(dap, 'reverseContinue', { threadId: s.threadId });
+    assert.equal(s.reason, 'breakpoint');
+    const [top] = await frames(dap, s.threadId as number);
+    assert.equal(`${await evaluate(dap, 'id', top.id)}:${await evaluate(dap, 'i', top.id)}:${await evaluate(dap, 'pair.left', top.id)}`, seen[1]);
+  } finally {
+    dap.close();
+  }
+});
+
+test('pause stops a runaway program within 100 ms', async () => {
+  const dap = await launch({ program: dapProgram('forever.simc'), runtime: 'none', gomaxprocs: 1 });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    const at = dap.mark();
+    const t0 = performance.now();
+    await dap.ok('pause', { threadId: 1 });
+    const s = await stopped(dap, at);
+    const ms = performance.now() - t0;
+    assert.equal(s.reason, 'pause');
+    assert.ok(ms < 100, `pause took ${ms.toFixed(1)} ms`);
+    const [top] = await frames(dap, 1);
+    assert.equal(top.name, 'main');
+  } finally {
+    dap.close();
+  }
+});
+
+test('restart runs the program again from the start; terminate ends it', async () => {
+  const dap = await launch({ ...base, stopOnEntry: true });
+  try {
+    await stopped(dap);
+    await resumeTo(dap, 'next', { threadId: 1 });
+    assert.equal((await frames(dap, 1))[0].line, 44);
+    const at = dap.mark();
+    await dap.ok('restart', {});
+    const s = await stopped(dap, at);
+    assert.equal(s.reason, 'entry');
+    assert.equal((await frames(dap, 1))[0].line, 43);
+    const vars = await scopeVariables(dap, (await frames(dap, 1))[0].id, 'Locals');
+    assert.ok(byName(vars, 'k'));
+    const end = dap.mark();
+    await dap.ok('terminate', {});
+    await dap.nextEvent('terminated', end);
+  } finally {
+    dap.close();
+  }
+});
