@@ -1,113 +1,308 @@
-// The SimC language server: publishes the front end's diagnostics for open .simc documents.
-// Sources come from open documents first, then the file system. A document inside a built-in
-// model folder is checked as part of that model; any other document as a scenario on the
-// default runtime, or — if that fails but it is a valid plain SimC program — on runtime `none`.
+// The SimC language server (LSP over stdio or IPC): diagnostics as you type (debounced),
+// hover, go to definition, find references, document symbols and completion, for scenarios
+// analysed together with the runtime model they run on and for the model's own files. The
+// front end is the engine's; unsaved buffers overlay the disk. Every handler is guarded: an
+// exception or malformed request is logged and answered with an empty result.
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   createConnection,
+  DidChangeConfigurationNotification,
   DiagnosticSeverity,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type CompletionItem,
   type Diagnostic as LspDiagnostic,
+  type DocumentSymbol,
+  type Hover,
+  type Location,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { compileProgram, type Diagnostic, type SourceLoader } from '../../debug-adapter/engine';
-import { DEFAULT_RUNTIME, errorMessage, fsLoader, modelsRoot, resolveRuntime } from '../../debug-adapter/runtimes';
+import { errorMessage } from '../../debug-adapter/runtimes';
+import { Analyzer, type AnalysisResult, type Timing } from './analysis';
+import { complete } from './completion';
+import { DocumentStore } from './documents';
+import { hoverMarkdown } from './hover';
+import { definitionTarget, documentSymbols, lspRange, references, resolveAt, type Span } from './navigation';
+import { RuntimeChooser } from './runtimeChoice';
+import type { Pos, SourceFile } from './sourceText';
+
+const DEBOUNCE_MS = 200;
+/** Documents that depend on a changed file (a model buffer under edit) are re-checked later. */
+const DEPENDENT_DEBOUNCE_MS = 800;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+const store = new DocumentStore();
+let workspaceFolders: string[] = [];
+const chooser = new RuntimeChooser((p) => store.read(p), () => workspaceFolders);
+const analyzer = new Analyzer(store, chooser);
 const pending = new Map<string, NodeJS.Timeout>();
-/** A scenario stub used to check a model file on its own (models have no `main`). */
-const MODEL_STUB = '<model-check>.simc';
+const settings = new Map<string, string>();
+let canPullConfiguration = false;
+/** The last analysis that produced each open document's diagnostics. */
+const lastResult = new Map<string, AnalysisResult>();
 
-function uriToPath(uri: string): string {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-}
+const log = (message: string): void => connection.console.error(`simc: ${message}`);
 
-/** Open documents' text first (unsaved edits count), then the disk. */
-const loader: SourceLoader = {
-  read(p: string): string | undefined {
-    if (path.basename(p) === MODEL_STUB) return 'void main(void) {}\n';
-    for (const doc of documents.all()) {
-      if (uriToPath(doc.uri) === p) return doc.getText();
+/** Runs a handler; an exception is logged and answered with `fallback`. */
+function guarded<P, R>(name: string, fallback: R, fn: (params: P) => R | Promise<R>): (params: P) => Promise<R> {
+  return async (params: P) => {
+    try {
+      return await fn(params);
+    } catch (e) {
+      log(`${name} failed: ${errorMessage(e)}${e instanceof Error && e.stack ? `\n${e.stack}` : ''}`);
+      return fallback;
     }
-    return fsLoader.read(p);
-  },
-};
-
-function compile(runtime: string, scenario: string): Diagnostic[] | undefined {
-  const resolved = resolveRuntime(runtime);
-  if ('error' in resolved) return undefined;
-  return compileProgram({ runtimeFiles: resolved.files, scenario, loader }).diagnostics;
-}
-
-/** The diagnostics of one document, by the rules of the header comment. */
-function diagnose(file: string): Diagnostic[] {
-  const models = modelsRoot();
-  const rel = path.relative(models, file);
-  if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
-    const variant = rel.split(path.sep)[0];
-    const runtime = variant === 'before-f8e4a2e' ? variant : DEFAULT_RUNTIME;
-    return compile(runtime, path.join(models, variant, MODEL_STUB)) ?? [];
-  }
-  const hasError = (ds: Diagnostic[] | undefined): boolean => ds === undefined || ds.some((d) => d.severity === 'error');
-  const asScenario = compile(DEFAULT_RUNTIME, file);
-  if (!hasError(asScenario)) return asScenario ?? [];
-  const plain = compile('none', file);
-  if (!hasError(plain) || asScenario === undefined) return plain ?? [];
-  return asScenario;
-}
-
-function toLsp(d: Diagnostic): LspDiagnostic {
-  const line = Math.max(0, d.line - 1);
-  const character = Math.max(0, d.column - 1);
-  return {
-    range: { start: { line, character }, end: { line, character: character + 1 } },
-    severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-    source: 'simc',
-    message: d.message,
   };
 }
 
-function validate(doc: TextDocument): void {
-  const file = uriToPath(doc.uri);
-  let diagnostics: LspDiagnostic[];
-  try {
-    diagnostics = diagnose(file)
-      .filter((d) => d.file === file)
-      .map(toLsp);
-  } catch (e) {
-    connection.console.error(`simc: checking ${file} failed: ${errorMessage(e)}`);
-    diagnostics = [];
-  }
-  void connection.sendDiagnostics({ uri: doc.uri, diagnostics });
+// ---- requests' common shape ----
+interface DocPos {
+  uri: string;
+  file: string;
+  pos: Pos;
 }
 
-function schedule(doc: TextDocument): void {
-  const old = pending.get(doc.uri);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+/** The document URI of a request, or undefined for a malformed one. */
+function uriOf(params: unknown): string | undefined {
+  if (!isObject(params) || !isObject(params.textDocument)) return undefined;
+  const uri = params.textDocument.uri;
+  return typeof uri === 'string' && uri.length > 0 ? uri : undefined;
+}
+
+/** The document and 1-based position of a request, or undefined for a malformed one. */
+function docPos(params: unknown): DocPos | undefined {
+  const uri = uriOf(params);
+  if (!uri || !isObject(params) || !isObject(params.position)) return undefined;
+  const { line, character } = params.position;
+  if (!isCount(line) || !isCount(character)) return undefined;
+  return { uri, file: store.pathOf(uri), pos: { line: line + 1, column: character + 1 } };
+}
+
+// ---- settings ----
+async function settingFor(uri: string): Promise<string> {
+  const known = settings.get(uri);
+  if (known !== undefined) return known;
+  let value = '';
+  if (canPullConfiguration) {
+    try {
+      const section: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'sweepscope' });
+      if (isObject(section) && typeof section.runtime === 'string') value = section.runtime;
+    } catch (e) {
+      log(`reading settings failed: ${errorMessage(e)}`);
+    }
+  }
+  settings.set(uri, value);
+  return value;
+}
+
+async function analysisFor(uri: string): Promise<AnalysisResult> {
+  const file = store.pathOf(uri);
+  return analyzer.forDocument(file, await settingFor(uri));
+}
+
+function sourceOf(file: string): SourceFile | undefined {
+  const text = analyzer.text(file);
+  return text === undefined ? undefined : analyzer.sources.get(file, text);
+}
+
+function location(s: Span): Location {
+  return { uri: store.uriOf(s.file), range: lspRange(s, { line: s.line, column: s.column + s.length }) };
+}
+
+// ---- diagnostics ----
+function diagnosticsOf(r: AnalysisResult, file: string): LspDiagnostic[] {
+  const src = sourceOf(file);
+  const out: LspDiagnostic[] = [];
+  const elsewhere = r.analysis.diagnostics.filter((d) => d.file !== file && path.resolve(d.file) !== file);
+  for (const d of r.analysis.diagnostics) {
+    if (elsewhere.includes(d)) continue;
+    const tok = src?.tokenAt({ line: d.line, column: d.column });
+    const end = tok && tok.line === d.line && tok.column === d.column ? src?.tokenEnd(tok) ?? d.column + 1 : d.column + 1;
+    out.push({
+      range: lspRange(d, { line: d.line, column: end }),
+      severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+      source: 'simc',
+      message: d.message,
+    });
+  }
+  const first = elsewhere[0];
+  if (first) {
+    const where = `${path.basename(first.file)}:${first.line}:${first.column}`;
+    out.push({
+      range: lspRange({ line: 1, column: 1 }, { line: 1, column: 1 }),
+      severity: DiagnosticSeverity.Error,
+      source: 'simc',
+      message: `${elsewhere.length} error${elsewhere.length > 1 ? 's' : ''} in other files of the program (runtime ${path.basename(r.target.runtime.name)}); first at ${where}: ${first.message}`,
+      relatedInformation: elsewhere.slice(0, 10).map((d) => ({
+        location: location({ file: d.file, line: d.line, column: d.column, length: 1 }),
+        message: d.message,
+      })),
+    });
+  }
+  if (r.target.problem) {
+    out.push({ range: lspRange({ line: 1, column: 1 }, { line: 1, column: 1 }), severity: DiagnosticSeverity.Warning, source: 'simc', message: r.target.problem });
+  }
+  return out;
+}
+
+async function validate(uri: string): Promise<void> {
+  if (!documents.get(uri)) return;
+  let diagnostics: LspDiagnostic[] = [];
+  try {
+    const r = await analysisFor(uri);
+    lastResult.set(uri, r);
+    diagnostics = diagnosticsOf(r, store.pathOf(uri));
+  } catch (e) {
+    log(`checking ${uri} failed: ${errorMessage(e)}`);
+  }
+  if (documents.get(uri)) await connection.sendDiagnostics({ uri, diagnostics });
+}
+
+function schedule(uri: string, delay: number): void {
+  const old = pending.get(uri);
   if (old) clearTimeout(old);
   pending.set(
-    doc.uri,
+    uri,
     setTimeout(() => {
-      pending.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current) validate(current);
-    }, 200),
+      pending.delete(uri);
+      void validate(uri);
+    }, delay),
   );
 }
 
-connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-}));
-documents.onDidOpen((e) => schedule(e.document));
-documents.onDidChangeContent((e) => schedule(e.document));
+/** Schedules a document, and later the open documents whose last analysis read it. */
+function changed(uri: string): void {
+  schedule(uri, DEBOUNCE_MS);
+  const file = store.pathOf(uri);
+  for (const [other, r] of lastResult) {
+    if (other !== uri && r.texts.has(file)) schedule(other, DEPENDENT_DEBOUNCE_MS);
+  }
+}
+
+// ---- lifecycle ----
+connection.onInitialize((params) => {
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => store.pathOf(u));
+  if (workspaceFolders.length === 0 && typeof params.rootPath === 'string' && params.rootPath) workspaceFolders = [path.resolve(params.rootPath)];
+  canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      completionProvider: { triggerCharacters: ['.', '>'] },
+    },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canPullConfiguration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'sweepscope' }).catch((e: unknown) => log(`registering for settings failed: ${errorMessage(e)}`));
+  }
+});
+
+connection.onDidChangeConfiguration(
+  guarded('didChangeConfiguration', undefined, () => {
+    settings.clear();
+    chooser.reset();
+    analyzer.forget();
+    for (const d of documents.all()) schedule(d.uri, DEBOUNCE_MS);
+  }),
+);
+
+documents.onDidOpen((e) => {
+  store.setOpen(e.document.uri, e.document.getText(), e.document.version);
+  changed(e.document.uri);
+});
+documents.onDidChangeContent((e) => {
+  store.setOpen(e.document.uri, e.document.getText(), e.document.version);
+  changed(e.document.uri);
+});
 documents.onDidClose((e) => {
   const t = pending.get(e.document.uri);
   if (t) clearTimeout(t);
   pending.delete(e.document.uri);
+  store.close(e.document.uri);
+  settings.delete(e.document.uri);
+  lastResult.delete(e.document.uri);
+  changed(e.document.uri); // documents that read the closed buffer go back to the disk's text
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
+
+// ---- features ----
+connection.onHover(
+  guarded('hover', null, async (params: unknown): Promise<Hover | null> => {
+    const at = docPos(params);
+    if (!at) return null;
+    const r = await analysisFor(at.uri);
+    const src = sourceOf(at.file);
+    if (!src) return null;
+    const found = resolveAt(r.index, src, at.file, at.pos);
+    if (!found) return null;
+    const tok = src.tokenAt(at.pos);
+    const range = tok ? lspRange(tok, { line: tok.line, column: src.tokenEnd(tok) }) : undefined;
+    return { contents: { kind: 'markdown', value: hoverMarkdown(found.def, found.occ, r.index, r.analysis, sourceOf) }, range };
+  }),
+);
+
+connection.onDefinition(
+  guarded('definition', null, async (params: unknown): Promise<Location | null> => {
+    const at = docPos(params);
+    if (!at) return null;
+    const r = await analysisFor(at.uri);
+    const src = sourceOf(at.file);
+    const found = src ? resolveAt(r.index, src, at.file, at.pos) : undefined;
+    const target = found ? definitionTarget(r.index, found.def) : undefined;
+    return target ? location(target) : null;
+  }),
+);
+
+connection.onReferences(
+  guarded('references', [], async (params: unknown): Promise<Location[]> => {
+    const at = docPos(params);
+    if (!at) return [];
+    const r = await analysisFor(at.uri);
+    const src = sourceOf(at.file);
+    const found = src ? resolveAt(r.index, src, at.file, at.pos) : undefined;
+    if (!found) return [];
+    const includeDeclaration = isObject(params) && isObject(params.context) && params.context.includeDeclaration === true;
+    const local = found.def.kind === 'local' || found.def.kind === 'parameter';
+    const others = local ? [] : analyzer.sameRuntime(r.target.runtime.name).filter((o) => o !== r);
+    return references([r.index, ...others.map((o) => o.index)], found.def, includeDeclaration).map(location);
+  }),
+);
+
+connection.onDocumentSymbol(
+  guarded('documentSymbol', [], async (params: unknown): Promise<DocumentSymbol[]> => {
+    const uri = uriOf(params);
+    if (!uri) return [];
+    const file = store.pathOf(uri);
+    const r = await analysisFor(uri);
+    const src = sourceOf(file);
+    return src ? documentSymbols(r.index, src, file) : [];
+  }),
+);
+
+connection.onCompletion(
+  guarded('completion', [], async (params: unknown): Promise<CompletionItem[]> => {
+    const at = docPos(params);
+    if (!at) return [];
+    const r = await analysisFor(at.uri);
+    const src = sourceOf(at.file);
+    if (!src) return [];
+    return complete({ index: r.index, analysis: r.analysis, src, file: at.file, source: sourceOf }, at.pos);
+  }),
+);
+
+/** Timings of recent analyses (for tests and `SweepScope: …` diagnostics). */
+connection.onRequest('sweepscope/analysisStats', guarded('analysisStats', [] as Timing[], () => analyzer.timings.slice()));
+
 documents.listen(connection);
 connection.listen();
