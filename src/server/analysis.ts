@@ -5,7 +5,7 @@
 import { analyze, type Analysis } from '../../debug-adapter/engine';
 import type { DocumentStore } from './documents';
 import { MODEL_STUB_TEXT, type RuntimeChooser, type Target } from './runtimeChoice';
-import { buildIndex, type ProgramIndex } from './symbolIndex';
+import { buildIndex, type PriorIndex, type ProgramIndex } from './symbolIndex';
 import { SourceCache } from './sourceText';
 
 export interface AnalysisResult {
@@ -30,8 +30,17 @@ export interface Timing {
 const MAX_CACHED = 12;
 const MAX_TIMINGS = 50;
 
+/** The last index built on a runtime, with the text of each runtime file it indexed. */
+interface RuntimePart extends PriorIndex {
+  texts: ReadonlyMap<string, string | undefined>;
+}
+
 export class Analyzer {
   private readonly cache = new Map<string, AnalysisResult>();
+  private readonly runtimeParts = new Map<string, RuntimePart>();
+  /** Documents found to be plain SimC programs (runtime `none`), and documents whose mode is settled. */
+  private readonly plainFiles = new Set<string>();
+  private readonly settled = new Set<string>();
   readonly sources = new SourceCache();
   readonly timings: Timing[] = [];
 
@@ -43,12 +52,25 @@ export class Analyzer {
   /** The analysis a document is served from, given its `sweepscope.runtime` setting. */
   forDocument(file: string, setting: string): AnalysisResult {
     const target = this.chooser.targetFor(file, setting);
-    const result = this.run(target, file);
-    if (target.isModel || target.explicit || target.runtime.name === 'none') return result;
-    // a plain SimC program (no Go runtime) that does not fit the default runtime runs on `none`
-    if (!result.analysis.diagnostics.some((d) => d.severity === 'error')) return result;
-    const plain = this.run(this.chooser.plain(file), file);
-    return plain.analysis.diagnostics.some((d) => d.severity === 'error') ? result : plain;
+    if (target.isModel || target.explicit || target.runtime.name === 'none') return this.run(target, file);
+    // A plain SimC program (no Go runtime) that does not fit the default runtime runs on `none`.
+    // Which of the two a document is gets settled by its first clean analysis; until then an
+    // analysis with errors tries the other one too.
+    const plainTarget = this.chooser.plain(file);
+    const [first, second] = this.plainFiles.has(file) ? [plainTarget, target] : [target, plainTarget];
+    const result = this.run(first, file);
+    const clean = (r: AnalysisResult): boolean => !r.analysis.diagnostics.some((d) => d.severity === 'error');
+    if (clean(result)) {
+      this.settled.add(file);
+      return result;
+    }
+    if (this.settled.has(file)) return result;
+    const other = this.run(second, file);
+    if (!clean(other)) return result;
+    this.settled.add(file);
+    if (second === plainTarget) this.plainFiles.add(file);
+    else this.plainFiles.delete(file);
+    return other;
   }
 
   /** Cached analyses (other open documents') on the same runtime, for cross-document references. */
@@ -63,6 +85,9 @@ export class Analyzer {
 
   forget(): void {
     this.cache.clear();
+    this.runtimeParts.clear();
+    this.plainFiles.clear();
+    this.settled.clear();
   }
 
   private valid(r: AnalysisResult): boolean {
@@ -83,8 +108,14 @@ export class Analyzer {
     const t0 = performance.now();
     const analysis = analyze({ runtimeFiles: target.runtime.files, scenario: target.scenario, loader });
     const t1 = performance.now();
-    const index = buildIndex(analysis, this.sources, (p) => (texts.has(p) ? texts.get(p) : this.store.read(p)));
+    const runtimeFiles = analysis.files.slice(0, Math.max(0, analysis.files.indexOf(target.scenario)));
+    const prior = this.runtimeParts.get(target.runtime.name);
+    const reusable = prior && prior.files.size === runtimeFiles.length && runtimeFiles.every((f) => prior.files.has(f) && prior.texts.get(f) === texts.get(f));
+    const index = buildIndex(analysis, this.sources, (p) => (texts.has(p) ? texts.get(p) : this.store.read(p)), reusable ? prior : undefined);
     const t2 = performance.now();
+    if (!reusable && runtimeFiles.length > 0 && !analysis.files.slice(0, runtimeFiles.length).includes(target.scenario)) {
+      this.runtimeParts.set(target.runtime.name, { index, files: new Set(runtimeFiles), texts: new Map(runtimeFiles.map((f) => [f, texts.get(f)])) });
+    }
     const result: AnalysisResult = { target, analysis, index, texts, frontEndMs: t1 - t0, indexMs: t2 - t1 };
     this.cache.delete(key);
     this.cache.set(key, result);

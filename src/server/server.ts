@@ -105,6 +105,16 @@ async function analysisFor(uri: string): Promise<AnalysisResult> {
   return analyzer.forDocument(file, await settingFor(uri));
 }
 
+/** The position is inside the document's text (a line that exists, a column up to its end). */
+const inText = (src: SourceFile, p: Pos): boolean => p.line <= src.lines.length && p.column <= src.line(p.line).length + 1;
+
+/** The analysis and source of a position request, or undefined when the position is not in the document. */
+async function positioned(at: DocPos): Promise<{ r: AnalysisResult; src: SourceFile } | undefined> {
+  const r = await analysisFor(at.uri);
+  const src = sourceOf(at.file);
+  return src && inText(src, at.pos) ? { r, src } : undefined;
+}
+
 function sourceOf(file: string): SourceFile | undefined {
   const text = analyzer.text(file);
   return text === undefined ? undefined : analyzer.sources.get(file, text);
@@ -240,10 +250,9 @@ documents.onDidClose((e) => {
 connection.onHover(
   guarded('hover', null, async (params: unknown): Promise<Hover | null> => {
     const at = docPos(params);
-    if (!at) return null;
-    const r = await analysisFor(at.uri);
-    const src = sourceOf(at.file);
-    if (!src) return null;
+    const got = at && (await positioned(at));
+    if (!at || !got) return null;
+    const { r, src } = got;
     const found = resolveAt(r.index, src, at.file, at.pos);
     if (!found) return null;
     const tok = src.tokenAt(at.pos);
@@ -255,11 +264,10 @@ connection.onHover(
 connection.onDefinition(
   guarded('definition', null, async (params: unknown): Promise<Location | null> => {
     const at = docPos(params);
-    if (!at) return null;
-    const r = await analysisFor(at.uri);
-    const src = sourceOf(at.file);
-    const found = src ? resolveAt(r.index, src, at.file, at.pos) : undefined;
-    const target = found ? definitionTarget(r.index, found.def) : undefined;
+    const got = at && (await positioned(at));
+    if (!at || !got) return null;
+    const found = resolveAt(got.r.index, got.src, at.file, at.pos);
+    const target = found ? definitionTarget(got.r.index, found.def) : undefined;
     return target ? location(target) : null;
   }),
 );
@@ -267,10 +275,10 @@ connection.onDefinition(
 connection.onReferences(
   guarded('references', [], async (params: unknown): Promise<Location[]> => {
     const at = docPos(params);
-    if (!at) return [];
-    const r = await analysisFor(at.uri);
-    const src = sourceOf(at.file);
-    const found = src ? resolveAt(r.index, src, at.file, at.pos) : undefined;
+    const got = at && (await positioned(at));
+    if (!at || !got) return [];
+    const { r, src } = got;
+    const found = resolveAt(r.index, src, at.file, at.pos);
     if (!found) return [];
     const includeDeclaration = isObject(params) && isObject(params.context) && params.context.includeDeclaration === true;
     const local = found.def.kind === 'local' || found.def.kind === 'parameter';
@@ -293,10 +301,9 @@ connection.onDocumentSymbol(
 connection.onCompletion(
   guarded('completion', [], async (params: unknown): Promise<CompletionItem[]> => {
     const at = docPos(params);
-    if (!at) return [];
-    const r = await analysisFor(at.uri);
-    const src = sourceOf(at.file);
-    if (!src) return [];
+    const got = at && (await positioned(at));
+    if (!at || !got) return [];
+    const { r, src } = got;
     return complete({ index: r.index, analysis: r.analysis, src, file: at.file, source: sourceOf }, at.pos);
   }),
 );

@@ -85,15 +85,24 @@ export class ProgramIndex {
     push(this.byKey, key, occ);
   }
 
-  /** Sorts occurrences by position and drops duplicates (a name seen twice at one place). */
-  finish(): void {
+  /** Takes over another index's definitions, occurrences and scopes in `files` (and its builtins). */
+  adopt(other: ProgramIndex, files: ReadonlySet<string>): void {
+    for (const [key, d] of other.defs) if (!d.loc || files.has(d.loc.file)) this.defs.set(key, { ...d });
+    for (const file of files) {
+      for (const o of other.occurrencesIn(file)) {
+        push(this.byFile, file, o);
+        push(this.byKey, o.key, o);
+      }
+    }
+    this.scopes.push(...other.scopes.filter((sc) => files.has(sc.file)));
+  }
+
+  /** Sorts the occurrences of files not in `sorted` by position and drops duplicates (a name seen twice at one place). */
+  finish(sorted: ReadonlySet<string>): void {
     for (const [file, list] of this.byFile) {
+      if (sorted.has(file)) continue;
       list.sort((a, b) => a.line - b.line || a.column - b.column);
       this.byFile.set(file, list.filter((o, i) => i === 0 || o.line !== list[i - 1].line || o.column !== list[i - 1].column));
-    }
-    for (const [key, list] of this.byKey) {
-      const seen = new Set<string>();
-      this.byKey.set(key, list.filter((o) => !seen.has(`${o.file}:${o.line}:${o.column}`) && !!seen.add(`${o.file}:${o.line}:${o.column}`)));
     }
   }
 
@@ -113,6 +122,7 @@ export class ProgramIndex {
     return undefined;
   }
 
+  /** Occurrences of a key, in no particular order; one place may appear twice. */
   references(key: string): readonly Occurrence[] {
     return this.byKey.get(key) ?? [];
   }
@@ -174,15 +184,27 @@ export function memberBase(t: Type | undefined, arrow: boolean): StructType | un
   return base.k === 'struct' ? base : undefined;
 }
 
-/** Builds the index of one analysis. */
-export function buildIndex(a: Analysis, cache: SourceCache, text: (file: string) => string | undefined): ProgramIndex {
+/** An earlier index of the same runtime whose files (`files`) still have the same text. */
+export interface PriorIndex {
+  index: ProgramIndex;
+  files: ReadonlySet<string>;
+}
+
+/**
+ * Builds the index of one analysis. With a prior index of the same runtime, the runtime's
+ * files are taken from it (their names and types cannot depend on the scenario compiled after
+ * them) and only the rest is walked.
+ */
+export function buildIndex(a: Analysis, cache: SourceCache, text: (file: string) => string | undefined, prior?: PriorIndex): ProgramIndex {
   const sources = (file: string): SourceFile | undefined => {
     const t = text(file);
     return t === undefined ? undefined : cache.get(file, t);
   };
   const index = new ProgramIndex(a.checked, sources);
-  new IndexBuilder(index, a, sources).run();
-  index.finish();
+  if (prior) index.adopt(prior.index, prior.files);
+  const adopted = prior?.files ?? new Set<string>();
+  new IndexBuilder(index, a, sources, adopted).run();
+  index.finish(adopted);
   return index;
 }
 
@@ -195,6 +217,8 @@ class IndexBuilder {
     private readonly ix: ProgramIndex,
     private readonly a: Analysis,
     private readonly sources: (file: string) => SourceFile | undefined,
+    /** Files already indexed (adopted from a prior index). */
+    private readonly done: ReadonlySet<string>,
   ) {}
 
   run(): void {
@@ -204,7 +228,7 @@ class IndexBuilder {
     for (const [name, m] of this.a.macros) {
       this.ix.define({ key: `macro:${name}`, name, kind: 'macro', loc: m.at, macroText: m.text });
     }
-    for (const d of this.a.unit.decls) this.decl(d);
+    for (const d of this.a.unit.decls) if (!this.done.has(d.loc.file)) this.decl(d);
     this.macroUses();
   }
 
@@ -456,6 +480,7 @@ class IndexBuilder {
   private macroUses(): void {
     if (this.a.macros.size === 0) return;
     for (const file of this.a.files) {
+      if (this.done.has(file)) continue;
       const src = this.sources(file);
       if (!src) continue;
       const toks = src.tokens;
