@@ -9,12 +9,13 @@ import { preprocess } from './lang/preprocessor';
 import type { TranslationUnit } from './lang/ast';
 import { compile, LinkError, type CompiledCode } from './vm/compile';
 import { Machine } from './vm/machine';
-import { Oracle } from './oracle/oracle';
+import { Oracle, type OracleOptions } from './oracle/oracle';
 import { PRELUDE_PATH, PRELUDE_SOURCE } from './vm/prelude';
 
 export * from './api';
 export { formatDiagnostic };
 export { Machine, Oracle };
+export type { OracleOptions };
 
 export interface Program {
   /** Hash of the program's tokens: a schedule recorded on another program is refused. */
@@ -75,16 +76,20 @@ export function compileProgram(input: CompileInput): { program: Program | null; 
   }
 }
 
-export function runProgram(program: Program, options: RunOptions & { oracle?: boolean } = {}): RunResult {
+/**
+ * `oracle`: true (every check) or the oracle's options, e.g. `{ flagUnlockedOwner: false }` to
+ * hunt for the consequences of before-f8e4a2e's unlocked P8 sweep rather than stop at it.
+ */
+export function runProgram(program: Program, options: RunOptions & { oracle?: boolean | OracleOptions } = {}): RunResult {
   const vm = new Machine(program, options);
-  if (options.oracle) attachOracle(vm);
+  if (options.oracle) attachOracle(vm, options.oracle === true ? {} : options.oracle);
   vm.run();
   return vm.result();
 }
 
-/** Turns the heap oracle on for a machine running a Go runtime model. */
-export function attachOracle(vm: Machine): Oracle {
-  const oracle = new Oracle(vm);
+/** Turns the heap oracle on for a machine running a Go runtime model (every check by default). */
+export function attachOracle(vm: Machine, options: OracleOptions = {}): Oracle {
+  const oracle = new Oracle(vm, options);
   vm.listen(oracle);
   return oracle;
 }

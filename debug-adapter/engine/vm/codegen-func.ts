@@ -133,8 +133,10 @@ export class FunctionGen {
     const f = this.fn;
     this.label('entry');
     this.emit('case 0:');
-    if (!f.decl.nosplit) this.emit(`if(U32[vm.gsg0]===0xfffffade&&vm.prologue(fr,1)){vm.slice=slice;${this.exit()}}`);
+    // the call is reported before the prologue: a call preempted at its prologue resumes at
+    // its body (pc 1) and must still have been seen exactly once
     if (this.env.instrumented) this.emit(`if(vm.callHook!==null)vm.callHook(fr);`);
+    if (!f.decl.nosplit) this.emit(`if(U32[vm.gsg0]===0xfffffade&&vm.prologue(fr,1)){vm.slice=slice;${this.exit()}}`);
     if (f.decl.body) this.block(f.decl.body.body);
     this.curLoc = f.decl.body?.endLoc ?? f.decl.loc;
     const endLabel = this.label('stmt');
