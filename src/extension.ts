@@ -10,6 +10,7 @@ import { registerAdapterFactory } from './adapterFactory';
 import { registerCommands } from './commands';
 import { registerDebugConfigurations } from './debugConfig';
 import { startLanguageClient } from './languageClient';
+import { registerPanels } from './panels';
 
 let client: LanguageClient | undefined;
 
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerAdapterFactory(context);
   registerDebugConfigurations(context);
   registerCommands(context);
+  registerPanels(context);
   client = startLanguageClient(context);
 }
 
