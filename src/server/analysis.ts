@@ -1,8 +1,9 @@
-// Runs the shared front end (engine `analyze()`) for a document's target — scenario plus
+// Runs the shared front end (through frontEnd.ts) for a document's target — scenario plus
 // runtime model, or a model with the empty scenario — over the document store, builds the
 // symbol index, and caches each result by (runtime, scenario) for as long as every file it read
 // still has the same text. Keeps the timings of recent analyses for the stats request.
-import { analyze, type Analysis } from '../../debug-adapter/engine';
+import type { Analysis } from '../../debug-adapter/engine';
+import { FrontEnd } from './frontEnd';
 import type { DocumentStore } from './documents';
 import { MODEL_STUB_TEXT, type RuntimeChooser, type Target } from './runtimeChoice';
 import { buildIndex, type PriorIndex, type ProgramIndex } from './symbolIndex';
@@ -37,6 +38,7 @@ interface RuntimePart extends PriorIndex {
 
 export class Analyzer {
   private readonly cache = new Map<string, AnalysisResult>();
+  private readonly frontEnd = new FrontEnd();
   private readonly runtimeParts = new Map<string, RuntimePart>();
   /** Documents found to be plain SimC programs (runtime `none`), and documents whose mode is settled. */
   private readonly plainFiles = new Set<string>();
@@ -85,6 +87,7 @@ export class Analyzer {
 
   forget(): void {
     this.cache.clear();
+    this.frontEnd.forget();
     this.runtimeParts.clear();
     this.plainFiles.clear();
     this.settled.clear();
@@ -106,7 +109,7 @@ export class Analyzer {
     const texts = new Map<string, string | undefined>();
     const loader = this.store.recordingLoader(texts);
     const t0 = performance.now();
-    const analysis = analyze({ runtimeFiles: target.runtime.files, scenario: target.scenario, loader });
+    const analysis = this.frontEnd.analyze({ runtimeFiles: target.runtime.files, scenario: target.scenario, loader });
     const t1 = performance.now();
     const runtimeFiles = analysis.files.slice(0, Math.max(0, analysis.files.indexOf(target.scenario)));
     const prior = this.runtimeParts.get(target.runtime.name);
