@@ -82,20 +82,38 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Runs a command from the palette by its exact title (`Category: Title`). */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator(selectors.quickInput);
-  await input.waitFor({ state: 'visible' });
-  await input.fill('>' + title);
-  const row = page.locator(selectors.quickRow, { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
+/** A quick-pick row whose label is exactly `label` (a string) or matches it (a RegExp). */
+function quickRow(page: Page, label: string | RegExp): Locator {
+  const text = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
+  return page.locator(selectors.quickRow, { has: page.locator('.label-name', { hasText: text }) }).first();
 }
 
-/** Clicks the quick-pick row whose label is exactly `label`. */
-export async function pickQuickItem(page: Page, label: string): Promise<void> {
-  const row = page.locator(selectors.quickRow, { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+/**
+ * Runs a command from the palette by its exact title (`Category: Title`). While the workbench is
+ * still starting, contributed commands are missing: it retries until `timeoutMs`.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator(selectors.quickInput);
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>' + title);
+    const row = quickRow(page, title);
+    try {
+      await row.waitFor({ timeout: 3_000 });
+      await row.click();
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > end) throw new Error(`command "${title}" did not appear in the palette within ${timeoutMs} ms (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+}
+
+/** Clicks the quick-pick row whose label is `label` (exactly) or matches it (a RegExp). */
+export async function pickQuickItem(page: Page, label: string | RegExp): Promise<void> {
+  const row = quickRow(page, label);
   await row.waitFor({ timeout: 15_000 });
   await row.click();
 }

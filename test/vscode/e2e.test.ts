@@ -1,0 +1,129 @@
+// End to end in a real VS Code (code-server 4.100.3 in headless Chromium): the extension under
+// development opens a copy of examples/, starts "See the race (schedule A)", ticks the
+// `sweepgen CAS` filter in the Breakpoints view, continues to the CAS, and reads the Call Stack
+// thread names and the span's sweep state in Variables from the page; then a scenario with a
+// syntax error shows in Problems and its dynamic configuration refuses to launch, pointing there.
+// Installs what is missing first (never skips). Screenshots go to .cache/screenshots/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { startCodeServer, workbenchUrl, type CodeServer } from './harness/codeServer';
+import { ensureRealVsCode } from './harness/install';
+import { EXAMPLES_DIR, REPO_ROOT, RUNS_DIR, SCREENSHOTS_DIR } from './harness/paths';
+import { openBrowser, openFile, pickQuickItem, rowTexts, runCommand, selectors, type Browser } from './harness/workbench';
+
+const RACE = 'See the race (schedule A)';
+const BROKEN = 'broken-syntax.simc';
+const t0 = Date.now();
+const elapsed = (): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+let cs: CodeServer | undefined;
+let browser: Browser | undefined;
+let workspace = '';
+
+async function shot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const file = path.join(SCREENSHOTS_DIR, name);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Runs a UI step; on failure saves a screenshot named after it and adds its path to the error. */
+async function step<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    const r = await body();
+    console.log(`  e2e: ${name} (${elapsed()})`);
+    return r;
+  } catch (e) {
+    const file = await shot(page, `failed-${name.replace(/\W+/g, '-')}.png`).catch(() => 'no screenshot');
+    throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}\n  screenshot: ${file}\n  code-server: ${cs?.output() ?? ''}`);
+  }
+}
+
+before(async () => {
+  const setup = ensureRealVsCode();
+  console.log(`  e2e: setup ready${setup.codeServerInstalled ? `, code-server installed in ${setup.codeServerSeconds.toFixed(1)} s` : ''} (${elapsed()})`);
+  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js')), 'dist/extension.js is built (npm run build)');
+  fs.mkdirSync(RUNS_DIR, { recursive: true });
+  const run = fs.mkdtempSync(path.join(RUNS_DIR, 'e2e-'));
+  workspace = path.join(run, 'examples');
+  fs.cpSync(EXAMPLES_DIR, workspace, { recursive: true });
+  fs.writeFileSync(path.join(workspace, BROKEN), '// a scenario with a syntax error (missing semicolon)\nvoid\nmain(void)\n{\n\tint32 x\n\tx = 1;\n}\n');
+  cs = await startCodeServer({ folder: workspace });
+  browser = await openBrowser();
+  await browser.page.goto(workbenchUrl(cs, { folder: workspace, extensionDevelopmentPath: REPO_ROOT }));
+  await browser.page.locator(selectors.statusBar).waitFor({ timeout: 60_000 });
+  console.log(`  e2e: workbench up (${elapsed()})`);
+});
+
+after(async () => {
+  await browser?.close();
+  await cs?.stop();
+  if (workspace) fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
+  console.log(`  e2e: total ${elapsed()}`);
+});
+
+test('the race stops on the sweepgen CAS with M threads in Call Stack and the span state in Variables', async () => {
+  assert.ok(browser);
+  const { page } = browser;
+  await step(page, 'start the race configuration', async () => {
+    await runCommand(page, 'Debug: Select and Start Debugging');
+    await pickQuickItem(page, RACE);
+    await page.locator(selectors.callStackRows, { hasText: /^M0/ }).first().waitFor({ timeout: 60_000 });
+  });
+  await step(page, 'tick "sweepgen CAS" in Breakpoints', async () => {
+    let row = page.locator(selectors.breakpointsRows, { hasText: 'sweepgen CAS' }).first();
+    if (!(await row.isVisible())) {
+      await runCommand(page, 'Run and Debug: Focus on Breakpoints View');
+      row = page.locator(selectors.breakpointsRows, { hasText: 'sweepgen CAS' }).first();
+    }
+    const box = row.locator('input[type="checkbox"]');
+    await box.check();
+    assert.equal(await box.isChecked(), true);
+  });
+  const vars = await step(page, 'continue to the CAS', async () => {
+    await runCommand(page, 'Debug: Continue');
+    const span = page.locator(selectors.variablesRows, { hasText: /span: / }).first();
+    await span.waitFor({ timeout: 60_000 });
+    return rowTexts(page.locator(selectors.variablesRows));
+  });
+  const threads = await rowTexts(page.locator(selectors.callStackRows));
+  const file = await shot(page, 'e2e-race-sweepgen-cas.png');
+  console.log(`  e2e: Call Stack ${JSON.stringify(threads)}\n  e2e: Variables ${JSON.stringify(vars)}\n  e2e: screenshot ${file}`);
+  assert.ok(threads.some((t) => /^M0\b/.test(t)), `M0 in Call Stack: ${JSON.stringify(threads)}`);
+  assert.ok(threads.some((t) => /^M1 · g\d+ runtime·\S+/.test(t)), `"M1 · g<n> runtime·…" in Call Stack: ${JSON.stringify(threads)}`);
+  const span = vars.find((v) => /span: /.test(v));
+  assert.ok(span, JSON.stringify(vars));
+  assert.match(span, /^s\s*=\s*0x[0-9a-f]+ \(span: (needs sweeping \(H−2\)|being swept by g\d+ on M\d+ \(H−1\)|swept \(H\))\)/);
+  await step(page, 'stop debugging', async () => {
+    await runCommand(page, 'Debug: Stop');
+    await page.locator(selectors.debugToolbar).waitFor({ state: 'hidden', timeout: 20_000 });
+  });
+});
+
+test('a SimC syntax error shows in Problems and its scenario refuses to launch, pointing there', async () => {
+  assert.ok(browser);
+  const { page } = browser;
+  await step(page, 'syntax error in Problems', async () => {
+    await openFile(page, BROKEN);
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await page.locator(selectors.problemsRows, { hasText: /Ln 6/ }).first().waitFor({ timeout: 30_000 });
+  });
+  const problems = await rowTexts(page.locator(selectors.problemsRows));
+  console.log(`  e2e: Problems ${JSON.stringify(problems)}`);
+  assert.ok(problems.some((p) => /expected/.test(p) && /Ln 6/.test(p)), JSON.stringify(problems));
+  const toast = await step(page, 'launch the broken scenario from its dynamic configuration', async () => {
+    await runCommand(page, 'Debug: Select and Start Debugging');
+    await pickQuickItem(page, /SweepScope(\.\.\.|…)$/);
+    await pickQuickItem(page, `SweepScope: ${BROKEN}`);
+    const message = page.locator(selectors.toasts, { hasText: 'does not compile' }).first();
+    await message.waitFor({ timeout: 30_000 });
+    return (await message.innerText()).trim();
+  });
+  await shot(page, 'e2e-syntax-error.png');
+  console.log(`  e2e: notification ${JSON.stringify(toast)}`);
+  assert.match(toast, new RegExp(`${BROKEN.replace('.', '\\.')} does not compile .*Problems view`, 's'));
+  assert.equal(await page.locator(selectors.debugToolbar).isVisible(), false, 'no debug session started');
+});
