@@ -114,18 +114,21 @@ export function hoverMarkdown(d: Definition, occ: Occurrence | undefined, index:
   return parts.join('\n\n');
 }
 
-/** A definition's doc comment: the parser's, else the comment above the declaration, else a field's trailing comment. */
+/**
+ * A definition's doc comment, read from the source: a field's, constant's, variable's or
+ * macro's comment after it on its line, else the comment block above the declaration (the
+ * lexer's own doc is only the fallback: it also takes a code line's trailing comment as the
+ * doc of the next line).
+ */
 export function documentation(d: Definition, source: (file: string) => SourceFile | undefined): string | undefined {
   if (d.kind === 'builtin') return BUILTIN_DOCS[d.name];
-  if (d.doc) return d.doc;
-  if (!d.loc) return undefined;
-  const src = source(d.loc.file);
-  if (!src) return undefined;
-  if (d.kind === 'field' || d.kind === 'constant' || d.kind === 'local' || d.kind === 'global') {
+  const src = d.loc ? source(d.loc.file) : undefined;
+  if (!d.loc || !src) return d.doc;
+  if (d.kind !== 'function' && d.kind !== 'struct' && d.kind !== 'typedef') {
     const trailing = src.trailingComment(d.loc.line);
     if (trailing) return trailing;
   }
-  if (d.kind === 'field' || d.kind === 'constant') return src.commentAbove(d.loc.line);
+  if (d.kind === 'field' || d.kind === 'constant' || d.kind === 'macro' || d.kind === 'parameter') return src.commentAbove(d.loc.line);
   const start = src.declarationStart(d.loc);
   return src.commentAbove(start ? start.line : d.loc.line);
 }

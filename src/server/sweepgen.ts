@@ -183,7 +183,7 @@ export function sweepgenHere(path: ExprPath): string | undefined {
   }
   if (p?.k === 'assign' && p.op === '=' && p.l === value) {
     const d = describe(p.r, aliases);
-    if (d) return `Plain store of ${d}${relativeToH(p.r, aliases) === 0 ? ' (the span counts as swept)' : ''}.`;
+    if (d) return `Plain store of ${d}${relativeToH(p.r, aliases) === 0 ? ': the span counts as swept' : ''}.`;
   }
   return undefined;
 }

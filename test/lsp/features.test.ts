@@ -49,6 +49,7 @@ interface CompletionItem {
   label: string;
   detail?: string;
   kind?: number;
+  documentation?: { kind: string; value: string };
 }
 interface DocumentSymbol {
   name: string;
@@ -104,6 +105,7 @@ describe('hover', () => {
     const v = h.contents.value;
     assert.match(v, /uint32 MSpan\.sweepgen/);
     assert.match(v, /offset 20, size 4/);
+    assert.doesNotMatch(v, /list of free objects/, "the previous field's trailing comment is not sweepgen's doc");
     assert.match(v, /H−2\*\* needs sweeping · \*\*H−1\*\* being swept · \*\*H\*\* swept/);
     assert.match(v, /Tests whether the span is at \*\*H\*\* \(swept\)/);
   });
@@ -223,6 +225,8 @@ describe('completion', () => {
     assert.ok(labels.includes('sweepgen'), labels.join(' '));
     assert.ok(labels.includes('freelist') && labels.includes('specials'));
     assert.match(items.find((i) => i.label === 'sweepgen')?.detail ?? '', /uint32 sweepgen {2}\(MSpan \+20\)/);
+    assert.equal(items.find((i) => i.label === 'freelist')?.documentation?.value, 'list of free objects');
+    assert.deepEqual(labels.slice(0, 3), ['next', 'prev', 'start'], 'fields in declaration order');
   });
 
   test('after a chain through the model (runtime·mheap.central[0].) it lists MCentral fields', async () => {
