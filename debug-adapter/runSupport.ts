@@ -50,9 +50,18 @@ function isNonNegativeInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+/** The scenario part of a program hash `<program>.<scenario>` (undefined for an older record). */
+function scenarioPart(hash: string): string | undefined {
+  const dot = hash.indexOf('.');
+  return dot > 0 && dot < hash.length - 1 ? hash.slice(dot + 1) : undefined;
+}
+
 /**
  * Parses and validates a schedule file's text (`label` names the file in messages). Checks the
- * shape of a ScheduleRecord and, when `programHash` is given, that it was recorded on that program.
+ * shape of a ScheduleRecord and, when `programHash` is given, that it was recorded on this
+ * scenario: a record of another scenario is refused; one recorded on the same scenario with
+ * another runtime model (or an edited one) is accepted, and its replay reports where it
+ * diverged (RunResult.divergedAt) before the seeded strategy takes over.
  */
 export function parseScheduleRecord(
   text: string,
@@ -75,13 +84,24 @@ export function parseScheduleRecord(
     return bad('"switches" must be an array of non-negative integers');
   }
   if (rec.switches.length % 2 !== 0) return bad('"switches" must hold [thread, steps] pairs (even length)');
-  if (programHash !== undefined && rec.programHash !== programHash) {
-    return bad(
-      `recorded on another program (hash ${rec.programHash}, this program is ${programHash}); ` +
-        'record it again on this scenario and runtime',
-    );
+  const ends = rec.ends;
+  if (ends !== undefined && (!Array.isArray(ends) || !ends.every(isNonNegativeInteger) || ends.length !== rec.switches.length / 2)) {
+    return bad('"ends" must hold one non-negative integer per [thread, steps] pair');
   }
-  return { version: 1, programHash: rec.programHash, gomaxprocs: rec.gomaxprocs, switches: rec.switches };
+  if (rec.sysmonSteps !== undefined && !isNonNegativeInteger(rec.sysmonSteps)) return bad('"sysmonSteps" must be a non-negative integer');
+  if (programHash !== undefined && rec.programHash !== programHash) {
+    const theirs = scenarioPart(rec.programHash);
+    if (theirs === undefined || theirs !== scenarioPart(programHash)) {
+      return bad(
+        `recorded on another program of another scenario, not this one on another runtime model ` +
+          `(hash ${rec.programHash}, this program is ${programHash}); record it again on this scenario`,
+      );
+    }
+  }
+  const out: ScheduleRecord = { version: 1, programHash: rec.programHash, gomaxprocs: rec.gomaxprocs, switches: rec.switches };
+  if (Array.isArray(ends)) out.ends = ends as number[];
+  if (typeof rec.sysmonSteps === 'number') out.sysmonSteps = rec.sysmonSteps;
+  return out;
 }
 
 /**

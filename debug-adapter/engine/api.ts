@@ -37,11 +37,20 @@ export type StrategyName = 'roundrobin' | 'random' | 'pct';
 /** A recorded schedule: which M ran for how many steps, in order. */
 export interface ScheduleRecord {
   version: 1;
-  /** Hash of the compiled program the schedule was recorded on. */
+  /**
+   * Hash of the compiled program the schedule was recorded on: `<program>.<scenario>`, the
+   * whole program's hash, then the scenario's own (its files without the runtime's), so that a
+   * schedule replayed on another runtime model of the same scenario can be told from one of
+   * another scenario. (Older records carry only the first part.)
+   */
   programHash: string;
   gomaxprocs: number;
   /** Flattened pairs: [mIndex0, steps0, mIndex1, steps1, …]. */
   switches: number[];
+  /** Optional, one per pair: where the M stood when its run ended (Machine.positionHash); replay checks it. */
+  ends?: number[];
+  /** Optional: the sysmon time slice the run had (RunOptions.sysmonSteps); a replay uses it unless told otherwise. */
+  sysmonSteps?: number;
 }
 
 export interface RunOptions {

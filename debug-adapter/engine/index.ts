@@ -1,6 +1,7 @@
 // The engine's facade: compile SimC sources (front end + code generation) into a Program, and
 // run a Program on a fresh Machine. Consumers (CLI, debug adapter, language server, explorer)
 // use only this module and api.ts.
+import * as path from 'node:path';
 import type { CompileInput, Diagnostic, RunOptions, RunResult, SourceLoader } from './api';
 import { check, type CheckedProgram } from './lang/checker';
 import { DiagnosticSink, formatDiagnostic } from './lang/diagnostics';
@@ -18,7 +19,11 @@ export { Machine, Oracle };
 export type { OracleOptions };
 
 export interface Program {
-  /** Hash of the program's tokens: a schedule recorded on another program is refused. */
+  /**
+   * `<program>.<scenario>`: the hash of the whole program's tokens, then of the scenario's own
+   * tokens. A schedule recorded on another scenario is refused; one recorded on the same
+   * scenario with another runtime model replays until it diverges.
+   */
   hash: string;
   code: CompiledCode;
   checked: CheckedProgram;
@@ -58,7 +63,12 @@ export function analyze(input: CompileInput): Analysis & { tokensHash: string } 
   const pp = preprocess(files, loader, sink);
   const unit = parse(pp.tokens, sink);
   const checked = check(unit, sink);
-  return { unit, checked, files: pp.files, diagnostics: sink.list, macros: pp.macros, tokensHash: hashTokens(pp.tokens.map((t) => t.text)) };
+  // the scenario's own files: the scenario and what it includes that the runtime did not
+  // (the preprocessor lists files by absolute path, the scenario last of the inputs)
+  const own = new Set(pp.files.slice(Math.max(0, pp.files.indexOf(path.resolve(input.scenario)))));
+  const scenarioHash = hashTokens(pp.tokens.filter((t) => own.has(t.file)).map((t) => t.text));
+  const tokensHash = `${hashTokens(pp.tokens.map((t) => t.text))}.${scenarioHash}`;
+  return { unit, checked, files: pp.files, diagnostics: sink.list, macros: pp.macros, tokensHash };
 }
 
 export function compileProgram(input: CompileInput): { program: Program | null; diagnostics: Diagnostic[] } {

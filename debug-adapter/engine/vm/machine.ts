@@ -91,6 +91,11 @@ export class Machine implements AccessSink {
   halted: Halt | null = null;
   output = '';
   readonly switches: number[] = [];
+  /** Per recorded switch: where its M stood when the run ended (positionHash), to detect divergence on replay. */
+  readonly ends: number[] = [];
+  /** The era's sysmon time slice in steps (0 = off): the option, else what a replayed schedule was recorded with. */
+  readonly sysmonSteps: number;
+  private positionHashes: number[] | null = null;
   readonly maxSteps: number;
   readonly gomaxprocs: number;
   private readonly strategy: Strategy;
@@ -111,6 +116,7 @@ export class Machine implements AccessSink {
     this.code = program.code;
     this.gomaxprocs = Math.max(1, Math.min(options.gomaxprocs ?? 2, 64));
     this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.sysmonSteps = options.sysmonSteps ?? options.schedule?.sysmonSteps ?? 0;
     const layout = makeLayout(this.code.dataSize, 64 << 20, 256);
     this.mem = new Memory(layout);
     this.mem.map(DATA_BASE, this.code.dataSize);
@@ -526,6 +532,32 @@ export class Machine implements AccessSink {
     const n = this.switches.length;
     if (n >= 2 && this.switches[n - 2] === m.id && steps > 0 && this.switches[n - 1] > 0) this.switches[n - 1] += steps;
     else this.switches.push(m.id, steps);
+    this.ends[(this.switches.length >> 1) - 1] = this.positionHash(m);
+  }
+
+  /**
+   * Where M m stands, as a 32-bit hash of its current function's name and its stack depth
+   * (0 when it runs nothing). Not the statement: a run can end at the same program point on a
+   * statement label or on the resume label of the call before it, depending on where the
+   * run's slice ran out. Names rather than indices, so that a schedule recorded on one runtime
+   * model and replayed on another agrees wherever the two execute the same code.
+   */
+  positionHash(m: Mach): number {
+    const fr = m.exec.frames[m.exec.frames.length - 1];
+    if (!fr) return 0;
+    if (!this.positionHashes) {
+      this.positionHashes = this.code.funcs.map((f) => {
+        let h = 0x811c9dc5;
+        for (let i = 0; i < f.name.length; i++) h = Math.imul(h ^ f.name.charCodeAt(i), 0x01000193);
+        return h >>> 0;
+      });
+    }
+    return (Math.imul(this.positionHashes[fr.fn] ^ m.exec.frames.length, 0x01000193) >>> 0) || 1;
+  }
+
+  private describePosition(m: Mach): string {
+    const at = this.location(m.exec, undefined);
+    return at ? `${at.function} (${at.file.split('/').pop()}:${at.line})` : 'no code';
   }
 
   /** Chooses the next M and run length: the recorded schedule first, then the strategy. */
@@ -603,14 +635,24 @@ export class Machine implements AccessSink {
   private runChosen(m: Mach, n: number, solo: boolean): number {
     this.soloRun = solo;
     // with sysmon on, a run ends when the goroutine's time slice does, so sysmon can ask it to stop
-    const slice = this.options.sysmonSteps ?? 0;
+    const slice = this.sysmonSteps;
     if (slice > 0 && m.curg && !m.curg.isG0) n = Math.min(n, Math.max(1, slice - m.curg.tick));
     const used = this.runSteps(m, Math.min(n, this.maxSteps - this.steps));
     this.steps += used;
     if (this.replay && this.replayLeft > 0) {
       this.replayLeft -= Math.min(used, this.replayLeft);
-      if (this.replayLeft === 0) this.replayIndex += 2;
-      else if (!this.isRunnable(m) && !this.halted && !this.paused) {
+      if (this.replayLeft === 0) {
+        const want = this.replay.ends?.[this.replayIndex >> 1];
+        if (want !== undefined && want !== this.positionHash(m) && !this.halted) {
+          this.divergedAt = {
+            switchIndex: this.replayIndex / 2,
+            step: this.steps,
+            reason: `M${m.id} ran its ${this.replay.switches[this.replayIndex + 1]} steps to ${this.describePosition(m)}, not where the recording's run ended`,
+          };
+          this.replay = undefined;
+        }
+        this.replayIndex += 2;
+      } else if (!this.isRunnable(m) && !this.halted && !this.paused) {
         this.divergedAt = { switchIndex: this.replayIndex / 2, step: this.steps, reason: `M${m.id} stopped ${this.replayLeft} steps early` };
         this.replay = undefined;
       }
@@ -656,7 +698,7 @@ export class Machine implements AccessSink {
   }
 
   private sysmon(m: Mach): void {
-    const limit = this.options.sysmonSteps ?? 0;
+    const limit = this.sysmonSteps;
     const g = m.curg;
     if (limit > 0 && g && g.tick >= limit) {
       g.tick = 0;
@@ -699,7 +741,14 @@ export class Machine implements AccessSink {
       location: h.outcome === 'exit' ? undefined : h.at ?? this.location(g, h.frame),
       steps: this.steps,
       output: this.output,
-      schedule: { version: 1, programHash: this.program.hash, gomaxprocs: this.gomaxprocs, switches: this.switches.slice() },
+      schedule: {
+        version: 1,
+        programHash: this.program.hash,
+        gomaxprocs: this.gomaxprocs,
+        switches: this.switches.slice(),
+        ends: this.ends.slice(),
+        ...(this.sysmonSteps > 0 ? { sysmonSteps: this.sysmonSteps } : {}),
+      },
       divergedAt: this.divergedAt,
     };
   }

@@ -22,6 +22,7 @@ export class MachineState {
     private readonly freeStacks: number[],
     private readonly strategy: unknown,
     private readonly switches: number[],
+    private readonly ends: number[],
     private readonly replay: { index: number; left: number; active: boolean },
   ) {}
 
@@ -38,6 +39,7 @@ export class MachineState {
       vm.arena.freeStacks.slice(),
       strategy.save(),
       vm.switches.slice(),
+      vm.ends.slice(),
       vm.replayState,
     );
   }
@@ -89,6 +91,7 @@ export class MachineState {
     vm.arena.stackTop = s.stackTop as number;
     vm.arena.freeStacks = this.freeStacks.slice();
     vm.switches.splice(0, vm.switches.length, ...this.switches);
+    vm.ends.splice(0, vm.ends.length, ...this.ends);
     vm.replayState = this.replay;
     vm.halted = null;
     vm.paused = null;
