@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { startCodeServer, workbenchUrl, type CodeServer } from './harness/codeServer';
 import { ensureRealVsCode } from './harness/install';
 import { EXAMPLES_DIR, REPO_ROOT, RUNS_DIR, SCREENSHOTS_DIR } from './harness/paths';
-import { openBrowser, openFile, pickQuickItem, rowTexts, runCommand, selectors, type Browser } from './harness/workbench';
+import { openBrowser, openFile, pickQuickItem, rowTexts, runCommand, selectors, webviewWith, type Browser } from './harness/workbench';
 
 const RACE = 'See the race (schedule A)';
 const BROKEN = 'broken-syntax.simc';
@@ -71,36 +71,75 @@ test('the race stops on the sweepgen CAS with M threads in Call Stack and the sp
   await step(page, 'start the race configuration', async () => {
     await runCommand(page, 'Debug: Select and Start Debugging');
     await pickQuickItem(page, RACE);
-    await page.locator(selectors.callStackRows, { hasText: /^M0/ }).first().waitFor({ timeout: 60_000 });
+    // stopOnEntry: one thread, so the Call Stack lists its frames directly
+    await page.locator(selectors.callStackRows, { hasText: 'runtime·main' }).first().waitFor({ timeout: 60_000 });
   });
-  await step(page, 'tick "sweepgen CAS" in Breakpoints', async () => {
-    let row = page.locator(selectors.breakpointsRows, { hasText: 'sweepgen CAS' }).first();
-    if (!(await row.isVisible())) {
-      await runCommand(page, 'Run and Debug: Focus on Breakpoints View');
-      row = page.locator(selectors.breakpointsRows, { hasText: 'sweepgen CAS' }).first();
-    }
-    const box = row.locator('input[type="checkbox"]');
-    await box.check();
-    assert.equal(await box.isChecked(), true);
-  });
-  const vars = await step(page, 'continue to the CAS', async () => {
-    await runCommand(page, 'Debug: Continue');
-    const span = page.locator(selectors.variablesRows, { hasText: /span: / }).first();
-    await span.waitFor({ timeout: 60_000 });
-    return rowTexts(page.locator(selectors.variablesRows));
-  });
-  const threads = await rowTexts(page.locator(selectors.callStackRows));
-  const file = await shot(page, 'e2e-race-sweepgen-cas.png');
-  console.log(`  e2e: Call Stack ${JSON.stringify(threads)}\n  e2e: Variables ${JSON.stringify(vars)}\n  e2e: screenshot ${file}`);
-  assert.ok(threads.some((t) => /^M0\b/.test(t)), `M0 in Call Stack: ${JSON.stringify(threads)}`);
-  assert.ok(threads.some((t) => /^M1 · g\d+ runtime·\S+/.test(t)), `"M1 · g<n> runtime·…" in Call Stack: ${JSON.stringify(threads)}`);
-  const span = vars.find((v) => /span: /.test(v));
-  assert.ok(span, JSON.stringify(vars));
-  assert.match(span, /^s\s*=\s*0x[0-9a-f]+ \(span: (needs sweeping \(H−2\)|being swept by g\d+ on M\d+ \(H−1\)|swept \(H\))\)/);
-  await step(page, 'stop debugging', async () => {
-    await runCommand(page, 'Debug: Stop');
-    await page.locator(selectors.debugToolbar).waitFor({ state: 'hidden', timeout: 20_000 });
-  });
+  try {
+    await step(page, 'tick "sweepgen CAS" in Breakpoints', async () => {
+      let row = page.locator(selectors.breakpointsRows, { hasText: 'sweepgen CAS' }).first();
+      if (!(await row.isVisible())) {
+        await runCommand(page, 'Run and Debug: Focus on Breakpoints View');
+        row = page.locator(selectors.breakpointsRows, { hasText: 'sweepgen CAS' }).first();
+      }
+      const box = row.locator('input[type="checkbox"]');
+      await box.check();
+      assert.equal(await box.isChecked(), true);
+    });
+    const vars = await step(page, 'continue to the CAS', async () => {
+      await runCommand(page, 'Debug: Continue');
+      const span = page.locator(selectors.variablesRows, { hasText: /span: / }).first();
+      await span.waitFor({ timeout: 60_000 });
+      return rowTexts(page.locator(selectors.variablesRows));
+    });
+    const threads = await rowTexts(page.locator(selectors.callStackRows));
+    const file = await shot(page, 'e2e-race-sweepgen-cas.png');
+    console.log(`  e2e: Call Stack ${JSON.stringify(threads)}\n  e2e: Variables ${JSON.stringify(vars)}\n  e2e: screenshot ${file}`);
+    assert.ok(threads.some((t) => /^M0\b/.test(t)) && threads.some((t) => /^M1\b/.test(t)), `M0 and M1 in Call Stack: ${JSON.stringify(threads)}`);
+    assert.ok(threads.some((t) => /^M\d+ · g\d+ (runtime·)?\w+\n.*SWEEPGEN CAS/is.test(t)), `the stopped M names its goroutine and function, "M<n> · g<n> runtime·…": ${JSON.stringify(threads)}`);
+    const span = vars.find((v) => /span: /.test(v));
+    assert.ok(span, JSON.stringify(vars));
+    assert.match(span, /^s\s*=\s*0x[0-9a-f]+ \(span: (needs sweeping \(H−2\)|being swept by g\d+ on M\d+ \(H−1\)|swept \(H\))\)/);
+
+    // the panels draw the stopped state: the span the CAS is about, and the arena holding it
+    const address = /0x[0-9a-f]+/.exec(span)?.[0] ?? '';
+    const state = /\(span: (.*)\)\s*$/.exec(span)?.[1] ?? '';
+    const spanPanel = await step(page, 'open the Span panel', async () => {
+      await runCommand(page, 'SweepScope: Show Span');
+      const frame = await webviewWith(page, 'body[data-panel="span"] #sweepgen .sweep-state');
+      return {
+        header: (await frame.innerText('#header')).trim(),
+        state: (await frame.innerText('#sweepgen .sweep-state')).trim(),
+        slots: await frame.locator('button.slot').count(),
+      };
+    });
+    console.log(`  e2e: Span panel ${JSON.stringify(spanPanel)}\n  e2e: screenshot ${await shot(page, 'e2e-span-panel.png')}`);
+    assert.match(spanPanel.header, new RegExp(`^Span\\s+${address} \\(MSpan\\)`, 'm'), 'the Span panel shows the span of the stop');
+    assert.equal(spanPanel.state, state, 'the Span panel and Variables agree on the sweep state');
+    assert.ok(spanPanel.slots > 0, 'the span\'s objects are drawn');
+    const bitmap = await step(page, 'open the Heap Bitmap panel', async () => {
+      await runCommand(page, 'SweepScope: Show Heap Bitmap');
+      const frame = await webviewWith(page, 'body[data-panel="bitmap"] #spans button.span-item');
+      const colours = await frame.evaluate(() => {
+        const canvas = document.getElementById('view');
+        if (!(canvas instanceof HTMLCanvasElement)) return 0;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        const seen = new Set<number>();
+        for (let i = 0; data && i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        return seen.size;
+      });
+      return { summary: (await frame.innerText('#summary')).trim(), spans: await frame.locator('#spans button.span-item').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-addr'))), colours };
+    });
+    const panelsShot = await shot(page, 'e2e-panels.png');
+    console.log(`  e2e: Heap Bitmap ${JSON.stringify({ ...bitmap, spans: bitmap.spans.length })}\n  e2e: screenshot ${panelsShot}`);
+    assert.match(bitmap.summary, /^arena 0x[0-9a-f]+…0x[0-9a-f]+ · [\d,]+ words · \d+ in-use spans? · H = \d+/);
+    assert.ok(bitmap.spans.includes(address), `the bitmap lists the span ${address}`);
+    assert.ok(bitmap.colours >= 3, `the canvas draws the bitmap (${bitmap.colours} colours)`);
+  } finally {
+    await step(page, 'stop debugging', async () => {
+      await runCommand(page, 'Debug: Stop');
+      await page.locator(selectors.debugToolbar).waitFor({ state: 'hidden', timeout: 20_000 });
+    });
+  }
 });
 
 test('a SimC syntax error shows in Problems and its scenario refuses to launch, pointing there', async () => {

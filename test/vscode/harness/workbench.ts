@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { workbenchUrl, type CodeServer } from './codeServer';
 import { CHROMIUM, RUNS_DIR } from './paths';
 
@@ -137,7 +137,19 @@ export function activeWebview(page: Page): FrameLocator {
   return page.frameLocator(selectors.webviewOuter).frameLocator('#active-frame');
 }
 
-/** The document of the webview whose outer frame has this title (VS Code sets it to the panel title). */
-export function webviewByTitle(page: Page, title: string): FrameLocator {
-  return page.frameLocator(`iframe.webview.ready[title="${title.replace(/"/g, '\\"')}"]`).frameLocator('#active-frame');
+/**
+ * The document of the webview panel that holds `selector` (e.g. `body[data-panel="span"]`),
+ * among all open webviews; waits for it up to `timeoutMs`.
+ */
+export async function webviewWith(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    for (const outer of await page.locator(selectors.webviewOuter).elementHandles()) {
+      const inner = await (await outer.contentFrame())?.$('#active-frame');
+      const frame = await inner?.contentFrame();
+      if (frame && (await frame.$(selector))) return frame;
+    }
+    if (Date.now() > end) throw new Error(`no webview holding ${selector} within ${timeoutMs} ms`);
+    await page.waitForTimeout(250);
+  }
 }
