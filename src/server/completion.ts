@@ -35,10 +35,13 @@ export interface CompletionContext {
   src: SourceFile;
   file: string;
   source: (file: string) => SourceFile | undefined;
+  /** The character that triggered completion, if one did (`.` or `>`). */
+  trigger?: string;
 }
 
-/** Completion items at a 1-based position. */
+/** Completion items at a 1-based position (names carry their key in `data`; see resolveItem). */
 export function complete(cx: CompletionContext, p: Pos): CompletionItem[] {
+  if (inCommentOrString(cx.src, p)) return [];
   const toks = tokensBefore(cx.src, p);
   let end = toks.length;
   // the word being typed is replaced by the completion, so it is not part of the context
@@ -48,6 +51,7 @@ export function complete(cx: CompletionContext, p: Pos): CompletionItem[] {
     const st = memberBase(receiverType(cx, toks.slice(0, end - 1), p), op.text === '->');
     return st ? members(cx, st) : [];
   }
+  if (cx.trigger) return []; // `>` of a comparison, `.` of a number
   if (op && op.kind === 'ident' && (op.text === 'struct' || op.text === 'enum')) {
     return [...cx.index.defs.values()].filter((d) => d.kind === 'struct' && !d.name.startsWith('<')).map((d) => item(cx, d));
   }
@@ -78,14 +82,54 @@ function members(cx: CompletionContext, st: StructType): CompletionItem[] {
   });
 }
 
+/** An item for a definition; its documentation comes with completionItem/resolve. */
 function item(cx: CompletionContext, d: Definition): CompletionItem {
-  const doc = documentation(d, cx.source);
   const detail = d.kind === 'function' || d.kind === 'builtin' ? signature(d)
     : d.kind === 'macro' ? d.macroText
     : d.kind === 'constant' ? `${d.name} = ${d.value}`
     : d.kind === 'struct' ? `struct ${d.name}`
     : declare(d.type, d.name);
-  return { label: d.name, kind: ITEM_KIND[d.kind], detail, documentation: doc ? { kind: 'markdown', value: doc } : undefined };
+  return { label: d.name, kind: ITEM_KIND[d.kind], detail, data: { key: d.key } };
+}
+
+/** Adds the documentation of an item made by `complete` (looked up by the key in its data). */
+export function resolveItem(it: CompletionItem, index: ProgramIndex, source: (file: string) => SourceFile | undefined): CompletionItem {
+  const data: unknown = it.data;
+  const key = typeof data === 'object' && data !== null && 'key' in data && typeof data.key === 'string' ? data.key : undefined;
+  const def = key ? index.defs.get(key) : undefined;
+  const doc = def ? documentation(def, source) : undefined;
+  return doc ? { ...it, documentation: { kind: 'markdown', value: doc } } : it;
+}
+
+/** Whether a position is inside a comment, a string or a character constant. */
+function inCommentOrString(src: SourceFile, p: Pos): boolean {
+  let state: 'code' | 'line' | 'block' | '"' | "'" = 'code';
+  const lines = src.lines;
+  for (let l = 0; l < Math.min(p.line, lines.length); l++) {
+    const text = l === p.line - 1 ? lines[l].slice(0, p.column - 1) : lines[l];
+    if (state === 'line' || state === '"' || state === "'") state = 'code';
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (state === 'block') {
+        if (c === '*' && text[i + 1] === '/') {
+          state = 'code';
+          i++;
+        }
+      } else if (state === '"' || state === "'") {
+        if (c === '\\') i++;
+        else if (c === state) state = 'code';
+      } else if (state === 'code') {
+        if (c === '/' && text[i + 1] === '/') state = 'line';
+        else if (c === '/' && text[i + 1] === '*') {
+          state = 'block';
+          i++;
+        }
+        else if (c === '"' || c === "'") state = c;
+      }
+      if (state === 'line') break;
+    }
+  }
+  return state !== 'code';
 }
 
 function names(cx: CompletionContext, p: Pos): CompletionItem[] {

@@ -2,6 +2,7 @@
 // the cursor is on (an indexed occurrence, or failing that a macro or global name as written,
 // e.g. inside a #define body), where it is defined, where it is used across the scenario and
 // the runtime model, and the outline of one file.
+import * as path from 'node:path';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { Loc } from '../../debug-adapter/engine/lang/ast';
 import type { Definition, Occurrence, ProgramIndex } from './symbolIndex';
@@ -32,6 +33,14 @@ export function resolveAt(index: ProgramIndex, src: SourceFile, file: string, p:
   const sym = index.checked.lookup(tok.text);
   const def = sym && sym.k !== 'local' ? index.defs.get(symbolKey(sym, new Map())) : undefined;
   return def ? { def } : undefined;
+}
+
+/** The file an `#include "…"` names, when the cursor is on its string (resolved as the preprocessor does). */
+export function includeTarget(src: SourceFile, file: string, p: Pos): string | undefined {
+  const i = src.indexAt(p);
+  const tok = i >= 0 ? src.tokens[i] : undefined;
+  if (!tok || tok.kind !== 'string' || src.tokens[i - 1]?.text !== 'include' || !src.directiveLines.has(tok.line)) return undefined;
+  return path.resolve(path.dirname(file), tok.text.slice(1, -1));
 }
 
 /** The typedef of a bare struct (`typedef struct MSpan MSpan;`) and the struct are one thing to a reader. */

@@ -20,10 +20,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { errorMessage } from '../../debug-adapter/runtimes';
 import { Analyzer, type AnalysisResult, type Timing } from './analysis';
-import { complete } from './completion';
+import { complete, resolveItem } from './completion';
 import { DocumentStore } from './documents';
 import { hoverMarkdown } from './hover';
-import { definitionTarget, documentSymbols, lspRange, references, resolveAt, type Span } from './navigation';
+import { definitionTarget, documentSymbols, includeTarget, lspRange, references, resolveAt, type Span } from './navigation';
 import { RuntimeChooser } from './runtimeChoice';
 import type { Pos, SourceFile } from './sourceText';
 
@@ -207,7 +207,7 @@ connection.onInitialize((params) => {
       definitionProvider: true,
       referencesProvider: true,
       documentSymbolProvider: true,
-      completionProvider: { triggerCharacters: ['.', '>'] },
+      completionProvider: { triggerCharacters: ['.', '>'], resolveProvider: true },
     },
   };
 });
@@ -266,6 +266,8 @@ connection.onDefinition(
     const at = docPos(params);
     const got = at && (await positioned(at));
     if (!at || !got) return null;
+    const included = includeTarget(got.src, at.file, at.pos);
+    if (included) return analyzer.text(included) === undefined ? null : location({ file: included, line: 1, column: 1, length: 0 });
     const found = resolveAt(got.r.index, got.src, at.file, at.pos);
     const target = found ? definitionTarget(got.r.index, found.def) : undefined;
     return target ? location(target) : null;
@@ -304,12 +306,30 @@ connection.onCompletion(
     const got = at && (await positioned(at));
     if (!at || !got) return [];
     const { r, src } = got;
-    return complete({ index: r.index, analysis: r.analysis, src, file: at.file, source: sourceOf }, at.pos);
+    lastCompletion = r;
+    const context = isObject(params) && isObject(params.context) ? params.context : undefined;
+    const trigger = context?.triggerKind === 2 && typeof context.triggerCharacter === 'string' ? context.triggerCharacter : undefined;
+    return complete({ index: r.index, analysis: r.analysis, src, file: at.file, source: sourceOf, trigger }, at.pos);
   }),
 );
 
+/** The analysis the last completion list came from, to document its items on resolve. */
+let lastCompletion: AnalysisResult | undefined;
+connection.onCompletionResolve((item: CompletionItem): CompletionItem => {
+  try {
+    return lastCompletion && isObject(item) ? resolveItem(item, lastCompletion.index, sourceOf) : item;
+  } catch (e) {
+    log(`completionResolve failed: ${errorMessage(e)}`);
+    return item;
+  }
+});
+
 /** Timings of recent analyses (for tests and `SweepScope: …` diagnostics). */
 connection.onRequest('sweepscope/analysisStats', guarded('analysisStats', [] as Timing[], () => analyzer.timings.slice()));
+
+// The last line of defence: nothing a document or a request does may end the server.
+process.on('uncaughtException', (e) => log(`uncaught: ${errorMessage(e)}`));
+process.on('unhandledRejection', (e) => log(`unhandled rejection: ${errorMessage(e)}`));
 
 documents.listen(connection);
 connection.listen();

@@ -191,6 +191,14 @@ describe('navigation', () => {
     assert.deepEqual(refs.map((l) => l.range.start), [at('Two)'), at('Two 2')]);
   });
 
+  test('definition on an #include string opens the included file', async () => {
+    const file = path.join(MODELS, 'f8e4a2e', 'runtime.simc');
+    const { readFileSync } = await import('node:fs');
+    const p = positionOf(readFileSync(file, 'utf8'), '"../common/mheap.simc"', 5);
+    const loc = await client.at<Location>('textDocument/definition', file, p.line, p.character);
+    assert.deepEqual(loc, { uri: uriOf(path.join(MODELS, 'common', 'mheap.simc')), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  });
+
   test('document symbols outline the scenario', async () => {
     const syms = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uriOf(scenario) } });
     assert.deepEqual(syms.map((s) => s.name), ['NOBJ', 'Two', 'lastspan', 'alloc', 'main']);
@@ -236,12 +244,33 @@ describe('completion', () => {
     assert.ok(items.some((i) => i.label === 'nonempty'), items.map((i) => i.label).join(' '));
   });
 
-  test('names in scope: locals, model functions, macros, builtins', async () => {
+  test('names in scope: locals, model functions, macros, builtins; documentation on resolve', async () => {
     const t = typing('\t\tla');
     await client.change(scenario, t.text, 12);
     const items = await client.at<CompletionItem[]>('textDocument/completion', scenario, t.line, t.character);
     const labels = new Set(items.map((i) => i.label));
     for (const want of ['s', 'p', 'i', 'n', 'lastspan', 'runtime·mallocgc', 'NOBJ', 'runtime·cas', 'MSpanInUse']) assert.ok(labels.has(want), want);
-    await client.change(scenario, SCENARIO, 13);
+    const malloc = items.find((i) => i.label === 'runtime·mallocgc');
+    assert.equal(malloc?.detail, 'void* runtime·mallocgc(uintptr size, uintptr typ, uint32 flag)');
+    const resolved = await client.request<CompletionItem>('completionItem/resolve', malloc);
+    assert.match(resolved.documentation?.value ?? '', /^Allocate an object of at least size bytes\./);
+  });
+
+  test('locals of another function are not offered', async () => {
+    const p = at('\talloc(NOBJ)');
+    const items = await client.at<CompletionItem[]>('textDocument/completion', scenario, p.line, p.character + 1);
+    const labels = new Set(items.map((i) => i.label));
+    assert.ok(labels.has('alloc') && !labels.has('s') && !labels.has('i'));
+  });
+
+  test('nothing in comments and strings, nor after the > of a comparison', async () => {
+    const t = typing('\t\tif(i > n) runtime·printf("s-> %d", i); // s->');
+    await client.change(scenario, t.text, 14);
+    assert.deepEqual(await client.at('textDocument/completion', scenario, t.line, t.character), []);
+    const inString = positionOf(t.text, '"s->', 4);
+    assert.deepEqual(await client.at('textDocument/completion', scenario, inString.line, inString.character), []);
+    const gt = positionOf(t.text, 'i > ', 3);
+    assert.deepEqual(await client.at('textDocument/completion', scenario, gt.line, gt.character, { context: { triggerKind: 2, triggerCharacter: '>' } }), []);
+    await client.change(scenario, SCENARIO, 15);
   });
 });
