@@ -1,55 +1,42 @@
-// Tests of the SimC language server (dist/server.js over stdio): diagnostics for the open
-// document's (unsaved) text, and none for a valid program.
+// Tests of the SimC language server's diagnostics for an open document's unsaved text (it
+// need not exist on disk), and of the choice between the default runtime and plain SimC
+// (runtime `none`) for a program that is not a scenario.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, test } from 'node:test';
-import { encodeMessage, FrameParser } from '../support/framing';
+import { after, before, test } from 'node:test';
+import { LspClient } from './lspClient';
 
-interface Notification {
-  method?: string;
-  params?: { uri: string; diagnostics: { range: { start: { line: number; character: number } }; message: string }[] };
-}
-
-const server = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-lsp-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+let client: LspClient;
+before(async () => {
+  client = await LspClient.start();
+});
+after(async () => {
+  await client.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-/** Opens one document (it need not exist on disk) and returns the first diagnostics for it. */
-function diagnosticsFor(name: string, text: string): Promise<NonNullable<Notification['params']>> {
-  const uri = pathToFileURL(path.join(dir, name)).href;
-  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
-  const parser = new FrameParser();
-  const send = (m: unknown): boolean => proc.stdin.write(encodeMessage(m));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (proc.kill(), reject(new Error('no diagnostics within 10 s'))), 10_000);
-    proc.stdout.on('data', (chunk: Buffer) => {
-      for (const raw of parser.push(chunk)) {
-        const n = raw as Notification;
-        if (n.method === 'textDocument/publishDiagnostics' && n.params?.uri === uri) {
-          clearTimeout(timer);
-          proc.kill();
-          resolve(n.params);
-        }
-      }
-    });
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
-    send({ jsonrpc: '2.0', method: 'initialized', params: {} });
-    send({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'simc', version: 1, text } } });
-  });
-}
-
-test('an unknown name in the unsaved text is reported at its position', async () => {
-  const d = await diagnosticsFor('typo.simc', 'int32 counter;\n\nvoid\nmain(void)\n{\n    countr = 1;\n}\n');
-  const hit = d.diagnostics.find((x) => x.message.includes('countr'));
-  assert.ok(hit, JSON.stringify(d.diagnostics));
-  assert.deepEqual(hit.range.start, { line: 5, character: 4 });
+test('an unknown name in the unsaved text is reported at its position, with a suggestion', async () => {
+  const diags = await client.open(path.join(dir, 'typo.simc'), 'int32 counter;\n\nvoid\nmain(void)\n{\n    countr = 1;\n}\n');
+  const hit = diags.find((x) => x.message.includes('countr'));
+  assert.ok(hit, JSON.stringify(diags));
+  assert.equal(hit.message, "use of undeclared identifier 'countr'; did you mean 'counter'?");
+  assert.deepEqual(hit.range, { start: { line: 5, character: 4 }, end: { line: 5, character: 10 } });
 });
 
 test('a valid plain SimC program has no diagnostics', async () => {
-  const d = await diagnosticsFor('ok.simc', 'int32 x;\n\nvoid\nmain(void)\n{\n    x = 1;\n    runtime·printf("%d\\n", x);\n}\n');
-  assert.deepEqual(d.diagnostics, []);
+  const diags = await client.open(path.join(dir, 'ok.simc'), 'int32 x;\n\nvoid\nmain(void)\n{\n    x = 1;\n    runtime·printf("%d\\n", x);\n}\n');
+  assert.deepEqual(diags, []);
+});
+
+test('a program that only fits runtime none is checked as plain SimC', async () => {
+  // FlagNoScan is an enum constant of the runtime model; a plain program may use the name itself
+  const file = path.join(dir, 'plain.simc');
+  const text = 'int32 FlagNoScan;\n\nvoid\nmain(void)\n{\n\tFlagNoScan = 1;\n}\n';
+  assert.deepEqual(await client.open(file, text), []);
+  const h = await client.at<{ contents: { value: string } }>('textDocument/hover', file, 5, 2);
+  assert.match(h.contents.value, /int32 FlagNoScan/);
+  assert.match(h.contents.value, /\*global\*/);
 });
