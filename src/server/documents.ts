@@ -6,8 +6,14 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SourceLoader } from '../../debug-adapter/engine';
 
-/** Where `untitled:` and other non-file documents live as far as the front end knows. */
+/** Where `untitled:` documents and the server's own synthetic files live as far as the front end knows. */
 const VIRTUAL_ROOT = path.join(path.sep, '__sweepscope_virtual__');
+
+/** The path of a file that exists only inside the server (`name` made safe for a file name). */
+export function virtualPath(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return path.join(VIRTUAL_ROOT, safe.endsWith('.simc') ? safe : `${safe}.simc`);
+}
 
 /** The text of one open buffer and its version. */
 interface OpenBuffer {
@@ -38,8 +44,7 @@ export class DocumentStore {
         // fall through to a virtual path
       }
     }
-    const name = uri.replace(/[^A-Za-z0-9_.-]+/g, '_');
-    const p = path.join(VIRTUAL_ROOT, name.endsWith('.simc') ? name : `${name}.simc`);
+    const p = virtualPath(uri);
     this.virtualUris.set(p, uri);
     return p;
   }

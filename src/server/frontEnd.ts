@@ -12,6 +12,7 @@ import { DiagnosticSink } from '../../debug-adapter/engine/lang/diagnostics';
 import type { Token } from '../../debug-adapter/engine/lang/lexer';
 import { parse } from '../../debug-adapter/engine/lang/parser';
 import { preprocess } from '../../debug-adapter/engine/lang/preprocessor';
+import { virtualPath } from './documents';
 
 type MacroTable = ReadonlyMap<string, { at: SourceLocation; text: string }>;
 
@@ -33,7 +34,7 @@ interface RuntimePrefix {
   exact: boolean;
 }
 
-const MACRO_FILE = '/__sweepscope_virtual__/runtime-macros.simc';
+const MACRO_FILE = virtualPath('runtime-macros');
 const HAS_INCLUDE = /^[ \t]*#[ \t]*include\b/m;
 
 export class FrontEnd {

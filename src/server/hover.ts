@@ -7,7 +7,8 @@ import { check } from '../../debug-adapter/engine/lang/checker';
 import { DiagnosticSink } from '../../debug-adapter/engine/lang/diagnostics';
 import { parse } from '../../debug-adapter/engine/lang/parser';
 import { preprocess } from '../../debug-adapter/engine/lang/preprocessor';
-import { sizeOf, typeToString, type Type } from '../../debug-adapter/engine/lang/types';
+import { sizeOf, typeToString, type StructType, type Type } from '../../debug-adapter/engine/lang/types';
+import { virtualPath } from './documents';
 import type { Definition, Occurrence, ProgramIndex } from './symbolIndex';
 import { exprPathAt, sweepgenHere, SWEEPGEN_LEGEND } from './sweepgen';
 import type { SourceFile } from './sourceText';
@@ -68,6 +69,13 @@ export function signature(d: Definition): string {
   return `${typeToString(t.ret)} ${d.name}(${params.length ? params.join(', ') : 'void'})`;
 }
 
+/** A struct as C declares it, with each field's offset and the struct's size. */
+function structLayout(t: StructType): string {
+  if (!t.complete) return `struct ${t.tag};  // incomplete: declared nowhere`;
+  const fields = t.fields.map((f) => `\t${declare(f.type, f.name)};  // +${f.offset}`);
+  return `struct ${t.tag}\n{\n${fields.join('\n')}\n};  // size ${t.size}, align ${t.align}`;
+}
+
 /** The code line of a hover: how the definition is declared. */
 export function headline(d: Definition, index: ProgramIndex, a: Analysis): string {
   switch (d.kind) {
@@ -76,14 +84,10 @@ export function headline(d: Definition, index: ProgramIndex, a: Analysis): strin
       return signature(d);
     case 'field':
       return `${declare(d.type, `${d.container}.${d.name}`)}`;
-    case 'struct': {
-      const t = d.type;
-      if (!t || t.k !== 'struct') return `struct ${d.name}`;
-      const fields = t.fields.map((f) => `\t${declare(f.type, f.name)};  // +${f.offset}`);
-      return `struct ${d.name}\n{\n${fields.join('\n')}\n};  // size ${t.size}, align ${t.align}`;
-    }
+    case 'struct':
+      return d.type?.k === 'struct' ? structLayout(d.type) : `struct ${d.name}`;
     case 'typedef':
-      return `typedef ${declare(d.type, d.name)}`;
+      return d.type?.k === 'struct' ? `typedef struct ${d.type.tag} ${d.name};\n${structLayout(d.type)}` : `typedef ${declare(d.type, d.name)};`;
     case 'constant':
       return `${d.name} = ${d.value}${d.value !== undefined && (d.value > 9n || d.value < -9n) ? `  // 0x${(BigInt.asUintN(32, d.value)).toString(16)}` : ''}`;
     case 'macro': {
@@ -103,7 +107,8 @@ export function hoverMarkdown(d: Definition, occ: Occurrence | undefined, index:
   if ((d.kind === 'local' || d.kind === 'parameter') && d.container) where.push(`in \`${d.container}\``);
   if (d.loc && d.kind !== 'local' && d.kind !== 'parameter') where.push(`${basename(d.loc.file)}:${d.loc.line}`);
   parts.push(where.join(' · '));
-  const doc = documentation(d, source);
+  const struct = d.kind === 'typedef' && d.type?.k === 'struct' ? index.defs.get(`struct:${d.type.tag}`) : undefined;
+  const doc = documentation(d, source) ?? (struct ? documentation(struct, source) : undefined);
   if (doc) parts.push(doc);
   if (d.name === 'sweepgen' && (d.kind === 'field' || d.kind === 'local')) parts.push(SWEEPGEN_LEGEND);
   if (occ) {
@@ -140,7 +145,7 @@ function macroValue(name: string, a: Analysis, index: ProgramIndex): bigint | un
   const consts = [...index.checked.consts.values()].map((c) => `${c.name} = ${c.value}`);
   if (consts.length) lines.push(`enum { ${consts.join(', ')} };`);
   lines.push(`enum { sweepscope·value = (${name}) };`);
-  const file = '/__sweepscope_virtual__/macro-value.simc';
+  const file = virtualPath('macro-value');
   const text = lines.join('\n') + '\n';
   const sink = new DiagnosticSink();
   const pp = preprocess([file], { read: (p) => (p === file ? text : undefined) }, sink);

@@ -3,6 +3,7 @@
 // the `sweepscope.runtime` setting, else by the workspace launch.json configuration whose
 // `program` is that file (or `${file}`), else the default runtime.
 import * as path from 'node:path';
+import { virtualPath } from './documents';
 import { BUILTIN_RUNTIMES, DEFAULT_RUNTIME, modelsRoot, resolveRuntime, type ResolvedRuntime } from '../../debug-adapter/runtimes';
 
 /** What to analyse for one document. */
@@ -28,8 +29,7 @@ const isInside = (dir: string, file: string): boolean => {
 
 /** The empty scenario a model file is analysed with (models have no `main`). */
 export function modelStubPath(runtimeName: string): string {
-  const safe = runtimeName.replace(/[^A-Za-z0-9_.-]+/g, '_');
-  return path.join(path.sep, '__sweepscope_virtual__', `model-check-${safe}.simc`);
+  return virtualPath(`model-check-${runtimeName}`);
 }
 export const MODEL_STUB_TEXT = 'void\nmain(void)\n{\n}\n';
 

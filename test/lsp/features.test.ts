@@ -140,6 +140,14 @@ describe('hover', () => {
     assert.match(h.contents.value, /Allocates n small objects and remembers a swept span\./);
   });
 
+  test('on a type of the model: the struct layout and its doc comment', async () => {
+    const p = at('MSpan *lastspan', 2);
+    const h = await client.at<Hover>('textDocument/hover', scenario, p.line, p.character);
+    assert.match(h.contents.value, /typedef struct MSpan MSpan;\nstruct MSpan\n\{\n\tMSpan\* next;  \/\/ \+0\n/);
+    assert.match(h.contents.value, /\tuint32 sweepgen;  \/\/ \+20\n/);
+    assert.match(h.contents.value, /A span: a run of pages/);
+  });
+
   test('on a model function: its signature and documentation from the model', async () => {
     const p = at('runtime·mallocgc', 3);
     const h = await client.at<Hover>('textDocument/hover', scenario, p.line, p.character);

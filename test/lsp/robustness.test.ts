@@ -77,6 +77,18 @@ test('unknown documents and non-file URIs get empty answers', async () => {
   await stillServing();
 });
 
+test('an untitled buffer is analysed from its text', async () => {
+  const uri = 'untitled:Untitled-7';
+  const seen = client.publishedCount(uri);
+  await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'simc', version: 1, text: 'void\nmain(void)\n{\n\tMSpan *s;\n\ts->sweepgn = 0;\n}\n' } });
+  const diags = await client.nextDiagnostics(uri, seen);
+  assert.equal(diags.length, 1);
+  assert.match(diags[0].message, /did you mean 'sweepgen'/);
+  assert.deepEqual(diags[0].range.start, { line: 4, character: 4 });
+  const h = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 2 } });
+  assert.match(h.contents.value, /typedef struct MSpan MSpan/);
+});
+
 test('an unknown method is an error response, not a crash', async () => {
   await assert.rejects(client.request('sweepscope/noSuchThing', {}), /Unhandled method/);
   await stillServing();
