@@ -194,6 +194,7 @@ export function makeBuiltins(vm: Machine): Builtin[] {
       return 0;
     },
     'runtime·gosched': () => {
+      vm.goschedInRun = true;
       const g = yieldG(GStatus.Runnable);
       vm.runq.push(g);
       vm.schedule(vm.cur);

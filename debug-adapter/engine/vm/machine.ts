@@ -88,6 +88,8 @@ export class Machine implements AccessSink {
   /** The running M is the only runnable one: its run is long, and ends when it wakes another M. */
   soloRun = false;
   spinCount = 0;
+  /** The running M's goroutine called runtime·gosched during this run (a yield, for PCT). */
+  goschedInRun = false;
   halted: Halt | null = null;
   output = '';
   readonly switches: number[] = [];
@@ -637,6 +639,7 @@ export class Machine implements AccessSink {
     // with sysmon on, a run ends when the goroutine's time slice does, so sysmon can ask it to stop
     const slice = this.sysmonSteps;
     if (slice > 0 && m.curg && !m.curg.isG0) n = Math.min(n, Math.max(1, slice - m.curg.tick));
+    this.goschedInRun = false;
     const used = this.runSteps(m, Math.min(n, this.maxSteps - this.steps));
     this.steps += used;
     if (this.replay && this.replayLeft > 0) {
@@ -659,7 +662,8 @@ export class Machine implements AccessSink {
     }
     this.record(m, used);
     for (const l of this.listeners) l.onSchedule?.(m, used);
-    this.strategy.after(m, used, this.endRun, this);
+    // a gosched loop is a spinner too: under PCT it must not starve the M it waits for
+    this.strategy.after(m, used, this.endRun || this.goschedInRun, this);
     this.sysmon(m);
     return used;
   }

@@ -67,7 +67,8 @@ class RandomWalk implements Strategy {
 /**
  * PCT (Burckhardt et al.): Ms get random distinct priorities; the highest-priority runnable M
  * runs; at depth−1 random change points the running M drops below everyone. An M that yields
- * (osyield, a failed lock) also drops, so a spinner cannot starve the thread it waits for.
+ * (osyield, runtime·gosched, a failed lock) also drops, so a spinner cannot starve the thread
+ * it waits for.
  */
 class Pct implements Strategy {
   private readonly rng: Rng;
