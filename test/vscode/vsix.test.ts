@@ -65,7 +65,7 @@ test('the VSIX holds exactly the shipped files', () => {
   }
 });
 
-test('the debugger program and the icon named by package.json are inside the VSIX', () => {
+test('the debugger program, the icon and the walkthrough media named by package.json are inside the VSIX', () => {
   const manifest: unknown = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
   assert.ok(typeof manifest === 'object' && manifest !== null && 'contributes' in manifest && 'icon' in manifest);
   const { contributes, icon } = manifest as { contributes: { debuggers: { program: string }[] }; icon: string };
@@ -73,6 +73,10 @@ test('the debugger program and the icon named by package.json are inside the VSI
   assert.equal(contributes.debuggers[0].program, './dist/adapter.js');
   assert.ok(inside.has('extension/' + path.posix.normalize(contributes.debuggers[0].program)), 'dist/adapter.js is in the VSIX');
   assert.ok(inside.has(`extension/${icon}`), `${icon} is in the VSIX`);
+  const walkthroughs = (manifest as { contributes: { walkthroughs?: { steps: { media: { markdown?: string } }[] }[] } }).contributes.walkthroughs ?? [];
+  const media = walkthroughs.flatMap((w) => w.steps.map((s) => s.media.markdown)).filter((m): m is string => m !== undefined);
+  assert.ok(media.length > 0, 'a walkthrough is contributed');
+  for (const m of media) assert.ok(inside.has(`extension/${m}`), `walkthrough media ${m} is in the VSIX`);
 });
 
 test('the VSIX installs into a clean code-server', () => {
