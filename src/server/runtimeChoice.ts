@@ -107,12 +107,12 @@ export class RuntimeChooser {
       if (!isInside(folder, file)) continue;
       const text = this.read(path.join(folder, '.vscode', 'launch.json'));
       if (text === undefined) continue;
+      const expand = (v: string): string =>
+        v.replace(/\$\{(?:workspaceFolder|workspaceRoot)\}/g, folder).replace(/\$\{workspaceFolderBasename\}/g, path.basename(folder));
       for (const c of launchConfigurations(text)) {
-        const program = c.program
-          .replace(/\$\{(?:workspaceFolder|workspaceRoot)\}/g, folder)
-          .replace(/\$\{workspaceFolderBasename\}/g, path.basename(folder));
-        if (program === '${file}') wildcard ??= c.runtime;
-        else if (path.resolve(folder, program) === file) return c.runtime;
+        const program = expand(c.program);
+        if (program === '${file}') wildcard ??= expand(c.runtime);
+        else if (path.resolve(folder, program) === file) return expand(c.runtime);
       }
     }
     return wildcard;

@@ -40,6 +40,8 @@ const analyzer = new Analyzer(store, chooser);
 const pending = new Map<string, NodeJS.Timeout>();
 const settings = new Map<string, string>();
 let canPullConfiguration = false;
+/** `sweepscope.runtime` as pushed by a client that cannot be asked (didChangeConfiguration settings). */
+let pushedRuntime = '';
 /** The last analysis that produced each open document's diagnostics. */
 const lastResult = new Map<string, AnalysisResult>();
 
@@ -87,7 +89,7 @@ function docPos(params: unknown): DocPos | undefined {
 async function settingFor(uri: string): Promise<string> {
   const known = settings.get(uri);
   if (known !== undefined) return known;
-  let value = '';
+  let value = pushedRuntime;
   if (canPullConfiguration) {
     try {
       const section: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'sweepscope' });
@@ -219,7 +221,9 @@ connection.onInitialized(() => {
 });
 
 connection.onDidChangeConfiguration(
-  guarded('didChangeConfiguration', undefined, () => {
+  guarded('didChangeConfiguration', undefined, (params: unknown) => {
+    const pushed = isObject(params) && isObject(params.settings) && isObject(params.settings.sweepscope) ? params.settings.sweepscope.runtime : undefined;
+    if (typeof pushed === 'string') pushedRuntime = pushed;
     settings.clear();
     chooser.reset();
     analyzer.forget();

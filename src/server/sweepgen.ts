@@ -147,6 +147,13 @@ export function sweepgenHere(path: ExprPath): string | undefined {
   if (leaf.k === 'ident' && leaf.sym && aliases.has(leaf.sym)) {
     return `\`${leaf.name}\` holds H, the heap's sweepgen, read at the start of this function.`;
   }
+  if (isHeapSweepgen(leaf)) {
+    const up = chain[i - 1];
+    if (up?.k === 'assign' && up.l === leaf && up.op === '+=' && up.r.k === 'int' && up.r.value === 2n) {
+      return 'H += 2 starts a new sweep cycle: every span that was swept (old H) now reads H−2, needs sweeping.';
+    }
+    return 'This is H itself.';
+  }
   if (!isSpanSweepgen(leaf)) return undefined;
   let value: Expr = leaf;
   const parent = (): Expr | undefined => chain[i - 1];

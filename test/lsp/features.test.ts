@@ -119,6 +119,15 @@ describe('hover', () => {
     assert.match(h.contents.value, /CAS \*\*H−2\*\* \(needs sweeping\) → \*\*H−1\*\* \(being swept\): whoever wins owns the span/);
   });
 
+  test('on the heap sweepgen where a GC starts a cycle', async () => {
+    const file = path.join(MODELS, 'common', 'mgc0.simc');
+    const { readFileSync } = await import('node:fs');
+    const p = positionOf(readFileSync(file, 'utf8'), 'runtime·mheap.sweepgen += 2', 'runtime·mheap.'.length + 2);
+    const h = await client.at<Hover>('textDocument/hover', file, p.line, p.character);
+    assert.match(h.contents.value, /uint32 MHeap\.sweepgen/);
+    assert.match(h.contents.value, /Here: H \+= 2 starts a new sweep cycle: every span that was swept \(old H\) now reads H−2, needs sweeping\./);
+  });
+
   test('on a macro: its definition and computed value', async () => {
     const p = at('alloc(NOBJ)', 'alloc('.length);
     const h = await client.at<Hover>('textDocument/hover', scenario, p.line, p.character);

@@ -3,7 +3,7 @@
 // runtime name (a warning, then the default), and model files opened themselves — including an
 // unsaved edit to a model file, which the model's and the scenario's diagnostics both reflect.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -33,6 +33,42 @@ test('the default runtime is f8e4a2e; the setting chooses another, and a change 
     await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     assert.deepEqual(await client.nextDiagnostics(uriOf(file), seen), []);
     assert.equal(await sweepDefinition(client, file), uriOf(path.join(MODELS, 'before-f8e4a2e', 'mgc0-sweep.simc')));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('a client that cannot be asked for settings may push them', async () => {
+  const client = await LspClient.start();
+  try {
+    const file = path.join(dir, 'pushed.simc');
+    assert.deepEqual(await client.open(file, SCENARIO), []);
+    const seen = client.publishedCount(uriOf(file));
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { sweepscope: { runtime: 'before-f8e4a2e' } } });
+    await client.nextDiagnostics(uriOf(file), seen);
+    assert.equal(await sweepDefinition(client, file), uriOf(path.join(MODELS, 'before-f8e4a2e', 'mgc0-sweep.simc')));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('a runtime folder (a copied model) named in launch.json with ${workspaceFolder}', async () => {
+  const ws = path.join(dir, 'ws-folder');
+  cpSync(path.join(MODELS, 'before-f8e4a2e'), path.join(ws, 'models', 'my-edit'), { recursive: true });
+  cpSync(path.join(MODELS, 'common'), path.join(ws, 'models', 'common'), { recursive: true });
+  mkdirSync(path.join(ws, '.vscode'));
+  writeFileSync(
+    path.join(ws, '.vscode', 'launch.json'),
+    JSON.stringify({ configurations: [{ type: 'sweepscope', request: 'launch', name: 'edit', program: '${file}', runtime: '${workspaceFolder}/models/my-edit' }] }),
+  );
+  const client = await LspClient.start({ workspaceFolder: ws });
+  try {
+    const file = path.join(ws, 'race.simc');
+    assert.deepEqual(await client.open(file, SCENARIO), []);
+    const sweep = path.join(ws, 'models', 'my-edit', 'mgc0-sweep.simc');
+    assert.equal(await sweepDefinition(client, file), uriOf(sweep));
+    // the copied model's own file is analysed as part of that runtime
+    assert.deepEqual(await client.open(sweep, readFileSync(sweep, 'utf8')), []);
   } finally {
     await client.stop();
   }
