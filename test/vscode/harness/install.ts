@@ -122,14 +122,53 @@ export function ensurePlaywright(): void {
   }
 }
 
+/**
+ * Runs `body` holding .cache/setup.lock, so test files run in parallel do not install into the
+ * same folder at once (the second waits for the first). A lock older than 20 minutes is stale.
+ */
+function withSetupLock<T>(log: Log, body: () => T): T {
+  const lock = path.join(CACHE_DIR, 'setup.lock');
+  const deadline = Date.now() + 15 * 60_000;
+  let told = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let age = 0;
+      try {
+        age = Date.now() - fs.statSync(lock).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (age > 20 * 60_000) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new SetupError(`another setup has held ${lock} for 15 minutes; remove it if no setup is running`);
+      if (!told) log('setup: waiting for another setup to finish');
+      told = true;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    }
+  }
+  try {
+    return body();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Everything, in order. Returns how long the code-server part took (0 when already there). */
 export function ensureRealVsCode(log: Log = (l) => console.log(l)): { codeServerInstalled: boolean; codeServerSeconds: number } {
   fs.mkdirSync(CACHE_DIR, { recursive: true });
-  ensureAptPackages(log);
-  ensurePlaywright();
-  const cs = ensureCodeServer(log);
-  if (cs.installed) log(`setup: code-server ${CODE_SERVER_VERSION} installed in ${cs.seconds.toFixed(1)} s`);
-  return { codeServerInstalled: cs.installed, codeServerSeconds: cs.seconds };
+  return withSetupLock(log, () => {
+    ensureAptPackages(log);
+    ensurePlaywright();
+    const cs = ensureCodeServer(log);
+    if (cs.installed) log(`setup: code-server ${CODE_SERVER_VERSION} installed in ${cs.seconds.toFixed(1)} s`);
+    return { codeServerInstalled: cs.installed, codeServerSeconds: cs.seconds };
+  });
 }
 
 if (require.main === module) {
