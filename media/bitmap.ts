@@ -4,9 +4,10 @@
 // so a change is seen zoomed out too). Wheel zooms, drag pans, the keyboard moves a cursor word
 // (arrows, PageUp/PageDown, + − 0, n = next change); hover or the cursor shows address, word,
 // bits and span; a click (or Enter/Space) on a span asks the host to reveal it in the Span panel.
-// A new stop refills the whole picture from the nibble buffer through a Uint32Array over an
-// ImageData; the fill and draw times are kept in data attributes (the tests and bench read them).
-import { BitmapModel, bitsText, describeBits } from './common/bitmapModel';
+// A full answer (or a theme change) refills the whole picture from the nibble buffer through a
+// Uint32Array over an ImageData; a delta repaints only the blocks it made stale. The fill and
+// draw times are kept in data attributes (the tests and bench read them).
+import { BitmapModel, BLOCK, bitsText, describeBits } from './common/bitmapModel';
 import { fillPicture, palettes, rgba, themeColours, ViewTransform, type BitmapColours } from './common/bitmapRender';
 import type { SpanSummary, ToPanel } from './common/protocol';
 import { relativeToH, sweepgenMeaning } from './common/sweepgen';
@@ -14,8 +15,8 @@ import { el, hex, isActivate, listen, log, post, showStatus } from './common/web
 
 const model = new BitmapModel();
 const view = new ViewTransform();
-const colours: BitmapColours = themeColours(getComputedStyle(document.documentElement));
-const { normal, changed } = palettes(colours);
+let colours: BitmapColours = themeColours(getComputedStyle(document.documentElement));
+let { normal, changed } = palettes(colours);
 
 const status = el('div', { class: 'status', role: 'status' }, 'Waiting for a stopped SweepScope debug session…');
 const summary = el('div', { class: 'summary', id: 'summary' });
@@ -46,6 +47,7 @@ function button(label: string, key: string, action: () => void): HTMLButtonEleme
 }
 
 function buildLegend(): void {
+  legend.replaceChildren();
   const items: [keyof BitmapColours, string][] = [
     ['empty', 'no bits'], ['allocated', 'allocated'], ['scan', 'allocated + scan'], ['marked', 'marked'],
     ['special', 'special'], ['boundary', 'boundary (no GC)'], ['changed', 'changed since the last stop'],
@@ -112,36 +114,47 @@ function spanRow(s: SpanSummary): number {
 
 // ---- rendering ----
 
-/** Refills the whole picture from the nibbles (the per-stop cost measured by the tests). */
-function refill(): void {
+let fullFills = 0;
+
+/**
+ * Repaints the picture from the nibbles: all of it (a full answer, a new layout, a theme change:
+ * the cost the tests measure for 4M words), or after a delta only the blocks it made stale.
+ */
+function refill(all: boolean): void {
   if (!pctx) return;
-  const t0 = performance.now();
   const w = cols();
   const h = rows();
+  const t0 = performance.now();
   if (!image || image.width !== w || image.height !== h) {
     picture.width = w;
     picture.height = h;
     image = pctx.createImageData(w, h);
     pixels = new Uint32Array(image.data.buffer);
+    all = true;
   }
-  fillPicture(pixels, model.nibbles, model.diff, model.words, normal, changed);
-  const t1 = performance.now();
-  pctx.putImageData(image, 0, 0);
-  const t2 = performance.now();
-  document.body.dataset.fillMs = (t1 - t0).toFixed(2);
-  document.body.dataset.putMs = (t2 - t1).toFixed(2);
-  changedRows = [];
-  if (model.changedWords > 0) {
-    const bytesPerRow = w >>> 1;
-    for (let r = 0; r < h; r++) {
-      for (let i = r * bytesPerRow, end = Math.min(i + bytesPerRow, model.diff.length); i < end; i++) {
-        if (model.diff[i] !== 0) {
-          changedRows.push(r);
-          break;
-        }
-      }
+  const blocks = all ? null : model.dirtyBlocks;
+  if (blocks === null) {
+    fillPicture(pixels, model.nibbles, model.diff, model.words, normal, changed);
+    const t1 = performance.now();
+    pctx.putImageData(image, 0, 0);
+    document.body.dataset.fillMs = (t1 - t0).toFixed(2);
+    document.body.dataset.putMs = (performance.now() - t1).toFixed(2);
+    document.body.dataset.fullFills = String(++fullFills);
+  } else {
+    for (const off of blocks) {
+      fillPicture(pixels, model.nibbles, model.diff, model.words, normal, changed, off, off + BLOCK);
+      const r0 = Math.floor((off * 2) / w);
+      const r1 = Math.min(h, Math.ceil(Math.min(model.words, (off + BLOCK) * 2) / w));
+      if (r1 > r0) pctx.putImageData(image, 0, 0, 0, r0, w, r1 - r0);
     }
+    document.body.dataset.partialMs = (performance.now() - t0).toFixed(2);
+    document.body.dataset.partialBlocks = String(blocks.length);
   }
+  const rowsWithChanges = new Set<number>();
+  for (const off of model.changedBlocks) {
+    for (let i = off, end = Math.min(off + BLOCK, model.diff.length); i < end; i++) if (model.diff[i] !== 0) rowsWithChanges.add(Math.floor((i * 2) / w));
+  }
+  changedRows = [...rowsWithChanges].sort((x, y) => x - y);
 }
 
 function resize(): void {
@@ -392,7 +405,7 @@ function onMessage(m: ToPanel): void {
       const oldCols = pictureCols;
       chooseCols();
       if (oldCols !== pictureCols) autoFit = true;
-      refill();
+      refill(oldCols !== pictureCols);
       renderSummary();
       if (autoFit) fit();
       if (cursor >= model.words) cursor = -1;
@@ -405,7 +418,20 @@ function onMessage(m: ToPanel): void {
   }
 }
 
+/** VS Code changes the theme by rewriting the CSS variables on <html> (and body classes): repaint. */
+function onThemeChange(): void {
+  colours = themeColours(getComputedStyle(document.documentElement));
+  ({ normal, changed } = palettes(colours));
+  buildLegend();
+  if (!model.loaded) return;
+  refill(true);
+  draw();
+}
+
 buildLegend();
+const themeObserver = new MutationObserver(onThemeChange);
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
 tools.append(button('Fit', '0', fit), button('Zoom in', '+', () => zoom(2)), button('Zoom out', '−', () => zoom(0.5)), button('Next change', 'n', nextChange));
 document.body.append(el('header', {}, status, summary, tools, legend), stage, cursorText, el('h2', {}, 'Spans'), spanList);
 canvas.addEventListener('keydown', onKey);

@@ -26,6 +26,23 @@ export function bitsText(n: number): string {
   return n.toString(2).padStart(4, '0');
 }
 
+/** The unit of the adapter's deltas and of partial repaints, in nibble bytes. */
+export const BLOCK = 256;
+
+function changedBlocksOf(diff: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let off = 0; off < diff.length; off += BLOCK) {
+    const end = Math.min(off + BLOCK, diff.length);
+    for (let i = off; i < end; i++) {
+      if (diff[i] !== 0) {
+        out.push(off);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 export class BitmapModel {
   nibbles: Uint8Array = new Uint8Array(0);
   /** XOR of this stop's nibbles with the previous stop's (all zero after the first answer). */
@@ -42,6 +59,13 @@ export class BitmapModel {
   changedWords = 0;
   /** Bytes of payload decoded for the last answer (what the host had to send). */
   lastPayloadBytes = 0;
+  /**
+   * Nibble-byte offsets of the BLOCK-sized blocks whose pixels are stale after the last answer
+   * (changed now, or highlighted as changed at the previous stop), or null: all of them.
+   */
+  dirtyBlocks: number[] | null = null;
+  /** Nibble-byte offsets of the blocks that hold a change since the previous stop. */
+  changedBlocks: number[] = [];
 
   get loaded(): boolean {
     return this.generation >= 0;
@@ -102,6 +126,9 @@ export class BitmapModel {
         }
       }
     }
+    const blocks = changedBlocksOf(diff);
+    this.dirtyBlocks = a.delta ? [...new Set([...this.changedBlocks, ...blocks])].sort((x, y) => x - y) : null;
+    this.changedBlocks = blocks;
     this.nibbles = next;
     this.diff = diff;
     this.changedWords = changed;

@@ -65,7 +65,8 @@ export function object<F extends Fields>(fields: F): Checker<ShapeOf<F>> {
 /** One of several object shapes, chosen by a string `type` field. */
 export function tagged<M extends Record<string, Checker<unknown>>>(variants: M): Checker<{ [K in keyof M]: M[K] extends Checker<infer T> ? T : never }[keyof M]> {
   return (v, p) => {
-    const t = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'an object with a `type`', v);
+    const t = (v as { type?: unknown }).type;
     if (typeof t !== 'string' || !Object.prototype.hasOwnProperty.call(variants, t)) {
       throw new ShapeError(`${p ? p + '.' : ''}type: expected one of ${Object.keys(variants).join(', ')}, got ${typeof t === 'string' ? JSON.stringify(t) : typeof t}`);
     }

@@ -72,8 +72,8 @@ export interface PanelPage {
   posted(): Promise<unknown[]>;
   /** Delivers a message as the host's webview.postMessage does. */
   send(message: unknown): Promise<void>;
-  /** Waits until a console line matches. */
-  waitForConsole(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Waits until a console line (from index `from` on) matches; returns it. */
+  waitForConsole(re: RegExp, timeoutMs?: number, from?: number): Promise<string>;
 }
 
 /** The stand-in for VS Code's webview API: records what the panel posts in window.__posted. */
@@ -135,10 +135,10 @@ export async function openPanel(h: Harness, panel: PanelName, opts: { width?: nu
     nonce,
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
     send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
-    async waitForConsole(re, timeoutMs = 5000) {
+    async waitForConsole(re, timeoutMs = 5000, from = 0) {
       const t0 = Date.now();
       for (;;) {
-        const hit = consoleLines.find((l) => re.test(l));
+        const hit = consoleLines.slice(from).find((l) => re.test(l));
         if (hit) return hit;
         if (Date.now() - t0 > timeoutMs) throw new Error(`no console line matching ${re} within ${timeoutMs} ms; got:\n${consoleLines.join('\n')}`);
         await new Promise((r) => setTimeout(r, 20));
