@@ -8,12 +8,7 @@ import type { Panel } from './panel';
 import { SessionWatcher } from './sessions';
 import { SpanPanel } from './spanPanel';
 import { TimelinePanel } from './timelinePanel';
-import { normaliseAddress, variableAddress } from './variableAddress';
-
-/** "M1 · g7 runtime·SetFinalizer" → "M1"; "g5 bgsweep · runnable" → "g5". */
-export function laneOfThreadName(name: string): string | null {
-  return /^(M\d+|g\d+)\b/.exec(name)?.[1] ?? null;
-}
+import { laneOfThreadName, normaliseAddress, variableAddress } from './selection';
 
 async function threadLane(session: vscode.DebugSession, threadId: number): Promise<string | null> {
   try {

@@ -1,6 +1,8 @@
-// The address "Show in Span Panel" opens, from the Variables context-menu argument
-// `{ variable: { memoryReference?, value, evaluateName } }` (the adapter sets memoryReference to a
-// pointer's target or a struct's own address). No `vscode` import: unit-tested in plain Node.
+// What the panels take from the debugger's UI selections, with no `vscode` import (unit-tested
+// in plain Node): the address "Show in Span Panel" opens, from the Variables context-menu
+// argument `{ variable: { memoryReference?, value, evaluateName } }` (the adapter sets
+// memoryReference to a pointer's target or a struct's own address), and the timeline lane of
+// a Call Stack thread.
 
 /** An address written as 0x… or decimal, normalised to "0x…", or undefined. */
 export function normaliseAddress(text: string): string | undefined {
@@ -26,4 +28,9 @@ export function variableAddress(arg: unknown): { address: string } | { error: st
   }
   const name = typeof evaluateName === 'string' ? evaluateName : 'this variable';
   return { error: `${name} holds no address to show in the Span panel (a pointer, an MSpan or an object in the heap is needed).` };
+}
+
+/** "M1 · g7 runtime·SetFinalizer" → "M1"; "g5 bgsweep · runnable" → "g5"; anything else → null. */
+export function laneOfThreadName(name: string): string | null {
+  return /^(M\d+|g\d+)\b/.exec(name)?.[1] ?? null;
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { spanAnswer, type FromPanel } from '../../media/common/protocol';
 import { Panel, type PanelContext } from './panel';
-import { normaliseAddress } from './variableAddress';
+import { normaliseAddress } from './selection';
 
 export class SpanPanel extends Panel {
   private address: string | undefined;

@@ -1,0 +1,69 @@
+// The panels' host-side pieces that need no VS Code, in plain Node: the page builder (CSP,
+// nonce, escaping), the address "Show in Span Panel" takes from a Variables context argument,
+// the thread-name → timeline-lane mapping, and the message checkers both sides use.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fromPanel, toPanel } from '../../media/common/protocol';
+import { check } from '../../media/common/shape';
+import { buildPanelHtml, makeNonce, panelCsp } from '../../src/panels/html';
+import { laneOfThreadName, normaliseAddress, variableAddress } from '../../src/panels/selection';
+
+test('nonces are fresh, long and safe in an attribute', () => {
+  const a = makeNonce();
+  const b = makeNonce();
+  assert.notEqual(a, b);
+  assert.match(a, /^[A-Za-z0-9_-]{22}$/);
+});
+
+test('the page: CSP with the nonce and the webview source, nonced script and styles, escaped title', () => {
+  const nonce = makeNonce();
+  const html = buildPanelHtml({ panel: 'span', title: 'Span <"x">', cspSource: 'vscode-webview://abc', nonce, scriptUri: 'vscode-webview://abc/dist/media/span.js', styleUris: ['vscode-webview://abc/media/panels.css'] });
+  assert.equal(panelCsp('vscode-webview://abc', nonce), `default-src 'none'; script-src 'nonce-${nonce}'; style-src vscode-webview://abc 'nonce-${nonce}'; img-src vscode-webview://abc data:`);
+  assert.ok(html.includes(`content="default-src &#39;none&#39;; script-src &#39;nonce-${nonce}&#39;;`));
+  assert.ok(html.includes(`<script nonce="${nonce}" src="vscode-webview://abc/dist/media/span.js"></script>`));
+  assert.ok(html.includes(`<link rel="stylesheet" nonce="${nonce}" href="vscode-webview://abc/media/panels.css">`));
+  assert.ok(html.includes('<title>Span &#60;&#34;x&#34;&#62;</title>'));
+  assert.equal((html.match(/<script/g) ?? []).length, 1, 'exactly one script');
+  assert.throws(() => buildPanelHtml({ panel: 'span', title: 't', cspSource: 's', nonce: 'short', scriptUri: 'u', styleUris: [] }), /nonce/);
+});
+
+test('Show in Span Panel: memoryReference first, then an address in the value, else a reason', () => {
+  assert.deepEqual(variableAddress({ variable: { memoryReference: '0x14F4000', value: '(MSpan*) 0x1', evaluateName: 's' } }), { address: '0x14f4000' });
+  assert.deepEqual(variableAddress({ variable: { value: '(byte*) 0x10e4000', evaluateName: 'x' } }), { address: '0x10e4000' });
+  assert.deepEqual(variableAddress({ variable: { memoryReference: '17711104', value: '', evaluateName: 'p' } }), { address: '0x10e4000' });
+  const none = variableAddress({ variable: { value: '42', evaluateName: 'i' } });
+  assert.ok('error' in none && /^i holds no address/.test(none.error));
+  assert.ok('error' in variableAddress(undefined));
+  assert.ok('error' in variableAddress({ variable: null }));
+  assert.equal(normaliseAddress('0x0'), undefined);
+  assert.equal(normaliseAddress('0x1ffffffff'), undefined);
+  assert.equal(normaliseAddress(' 4096 '), '0x1000');
+});
+
+test('a Call Stack thread name gives its timeline lane', () => {
+  assert.equal(laneOfThreadName('M1 · g7 runtime·SetFinalizer'), 'M1');
+  assert.equal(laneOfThreadName('g5 bgsweep · runnable (preempted)'), 'g5');
+  assert.equal(laneOfThreadName('M12'), 'M12');
+  assert.equal(laneOfThreadName('Mx'), null);
+  assert.equal(laneOfThreadName('goroutine 5'), null);
+});
+
+test('panel → host messages are checked: good ones pass typed, bad ones get a reason', () => {
+  assert.deepEqual(check(fromPanel, { type: 'goto', position: 12, extra: 'dropped' }), { ok: true, value: { type: 'goto', position: 12 } });
+  assert.deepEqual(check(fromPanel, { type: 'revealSpan', address: '0x14f4000' }), { ok: true, value: { type: 'revealSpan', address: '0x14f4000' } });
+  const bad: [unknown, RegExp][] = [
+    [{ type: 'goto', position: 1.5 }, /^position: expected an integer, got number$/],
+    [{ type: 'goto' }, /^position: expected an integer, got undefined$/],
+    [{ type: 'revealSpan', address: 'here' }, /^address: expected an address like "0x1f00", got string$/],
+    [{ type: 'steal' }, /^type: expected one of ready, resync, revealSpan, requestSpan, goto, got "steal"$/],
+    [[1, 2], /^message: expected an object with a `type`, got an array$/],
+  ];
+  for (const [m, reason] of bad) {
+    const r = check(fromPanel, m);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.match(r.reason, reason);
+  }
+  const deep = check(toPanel, { type: 'timeline', focusLane: null, answer: { generation: 1, position: 0, furthest: 0, lanes: [], events: [{ pos: 0, kind: 'halt', text: 't', m: 'M0' }], more: false } });
+  assert.equal(deep.ok, false);
+  if (!deep.ok) assert.equal(deep.reason, 'answer.events[0].m: expected an integer, got string');
+});
