@@ -1,7 +1,8 @@
 // Which program a document is analysed as: a file of a runtime model is analysed as that
 // runtime with an empty scenario; any other .simc file is a scenario on the runtime chosen by
-// the `sweepscope.runtime` setting, else by the workspace launch.json configuration whose
-// `program` is that file (or `${file}`), else the default runtime.
+// the `sweepscope.runtime` setting, else by the first sweepscope configuration of the workspace
+// launch.json whose `program` is that file (else the first whose program is `${file}`), else
+// the default runtime.
 import * as path from 'node:path';
 import { virtualPath } from './documents';
 import { BUILTIN_RUNTIMES, DEFAULT_RUNTIME, modelsRoot, resolveRuntime, type ResolvedRuntime } from '../../debug-adapter/runtimes';

@@ -3,7 +3,7 @@
 // runtime name (a warning, then the default), and model files opened themselves — including an
 // unsaved edit to a model file, which the model's and the scenario's diagnostics both reflect.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -111,6 +111,20 @@ test("without a setting, the workspace launch.json configuration of the program 
     assert.deepEqual(await client.open(other, SCENARIO), []);
     assert.equal(await sweepDefinition(client, race), uriOf(path.join(MODELS, 'before-f8e4a2e', 'mgc0-sweep.simc')));
     assert.equal(await sweepDefinition(client, other), uriOf(path.join(MODELS, 'f8e4a2e', 'mgc0-sweep.simc')));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('every example in examples/ analyses cleanly with its launch.json runtime', async () => {
+  const examples = path.resolve(__dirname, '..', '..', 'examples');
+  const client = await LspClient.start({ workspaceFolder: examples });
+  try {
+    for (const name of readdirSync(examples).filter((f) => f.endsWith('.simc'))) {
+      const file = path.join(examples, name);
+      const errors = (await client.open(file, readFileSync(file, 'utf8'))).filter((d) => d.severity === 1);
+      assert.deepEqual(errors, [], name);
+    }
   } finally {
     await client.stop();
   }
