@@ -11,7 +11,7 @@ import { BitmapModel, BLOCK, bitsText, describeBits } from './common/bitmapModel
 import { fillPicture, palettes, rgba, themeColours, ViewTransform, type BitmapColours } from './common/bitmapRender';
 import type { SpanSummary, ToPanel } from './common/protocol';
 import { relativeToH, sweepgenMeaning } from './common/sweepgen';
-import { el, hex, isActivate, listen, log, post, showStatus } from './common/webview';
+import { dataArrived, el, hex, isActivate, listen, log, post, showStatus } from './common/webview';
 
 const model = new BitmapModel();
 const view = new ViewTransform();
@@ -401,6 +401,7 @@ function onMessage(m: ToPanel): void {
         return;
       }
       document.body.dataset.generation = String(model.generation);
+      dataArrived(status);
       document.body.dataset.payload = String(model.lastPayloadBytes);
       const oldCols = pictureCols;
       chooseCols();

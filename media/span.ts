@@ -6,7 +6,7 @@
 // An address box asks the host for another span.
 import type { SlotInfo, SpanAnswer, ToPanel } from './common/protocol';
 import { relativeToH, sweepClass } from './common/sweepgen';
-import { el, hex, isActivate, listen, log, post, showStatus, svg } from './common/webview';
+import { dataArrived, el, hex, isActivate, listen, log, post, showStatus, svg } from './common/webview';
 
 const GRID_COLS = 16;
 const CELL = 28;
@@ -234,6 +234,7 @@ function onMessage(m: ToPanel): void {
       showStatus(status, m);
       return;
     case 'span':
+      dataArrived(status);
       show(m.answer);
       return;
     default:

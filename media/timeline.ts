@@ -6,7 +6,7 @@
 // Clicking an event (or Enter/Space on it) asks the host to travel there. Keyboard: the events
 // are one tab stop; Left/Right move in time, Up/Down to the nearest event on another lane.
 import { timelineKinds, type TimelineAnswer, type TimelineEvent, type TimelineKind, type ToPanel } from './common/protocol';
-import { el, isActivate, listen, log, post, showStatus, svg } from './common/webview';
+import { dataArrived, el, isActivate, listen, log, post, showStatus, svg } from './common/webview';
 
 const LABEL_W = 56;
 const LANE_H = 26;
@@ -196,6 +196,7 @@ function onMessage(m: ToPanel): void {
       showStatus(status, m);
       return;
     case 'timeline':
+      dataArrived(status);
       focusLane = m.focusLane;
       render(m.answer);
       highlightLane(m.focusLane);

@@ -30,7 +30,8 @@ export function log(text: string): void {
 
 /**
  * Listens for host messages: each is validated, then handed to `handle`. Answers that carry a
- * generation older than the newest one seen are dropped (they belong to an earlier stop).
+ * generation older than the newest one seen since the program last ran are dropped (they
+ * belong to an earlier stop).
  */
 export function listen(panel: string, handle: (m: ToPanel) => void): void {
   let newest = -1;
@@ -41,6 +42,8 @@ export function listen(panel: string, handle: (m: ToPanel) => void): void {
       return;
     }
     const m = r.value;
+    // the program moved on (or restarted, with generations from 0 again): what comes next is newer
+    if (m.type === 'status' && m.state !== 'stopped') newest = -1;
     if ('answer' in m) {
       const g = m.answer.generation;
       if (g < newest) {
@@ -104,6 +107,11 @@ export function showStatus(target: HTMLElement, m: Extract<ToPanel, { type: 'sta
   target.textContent = m.text;
   target.dataset.state = m.state;
   target.hidden = m.text === '';
+}
+
+/** Data arrived before any status from the host: the "waiting…" line has nothing more to say. */
+export function dataArrived(target: HTMLElement): void {
+  if (target.dataset.state === undefined) target.hidden = true;
 }
 
 /** Activation keys of a button-like element. */
