@@ -31,7 +31,7 @@ export class History<T> {
     const last = this.snaps[this.snaps.length - 1];
     if (!force && last && pos - last.pos < SNAPSHOT_EVERY) return;
     if (last && last.pos === pos) return;
-    this.snaps.push({ pos, state: this.vm.snapshot(), extra: extra() });
+    this.snaps.push({ pos, state: this.vm.snapshot(last?.state), extra: extra() });
     if (this.snaps.length > MAX_SNAPSHOTS) this.thin();
   }
 
@@ -83,8 +83,16 @@ export class History<T> {
     return n + 1 < tl.length ? [tl[n], tl[n + 1]] : null;
   }
 
-  /** Approximate bytes held by snapshots (for the benchmark and the timeline request). */
   get count(): number {
     return this.snaps.length;
+  }
+
+  /** Bytes of memory pages held by the snapshots (pages shared between snapshots count once). */
+  get bytes(): number {
+    const seen = new Set<Uint8Array>();
+    for (const s of this.snaps) s.state.forEachPage((page) => seen.add(page));
+    let n = 0;
+    for (const page of seen) n += page.byteLength;
+    return n;
   }
 }

@@ -119,7 +119,7 @@ export class Machine implements AccessSink {
     this.gomaxprocs = Math.max(1, Math.min(options.gomaxprocs ?? 2, 64));
     this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     this.sysmonSteps = options.sysmonSteps ?? options.schedule?.sysmonSteps ?? 0;
-    const layout = makeLayout(this.code.dataSize, 64 << 20, 256);
+    const layout = makeLayout(this.code.dataSize, 16 << 20, 64);
     this.mem = new Memory(layout);
     this.mem.map(DATA_BASE, this.code.dataSize);
     this.mem.u8.set(this.code.dataImage, DATA_BASE);
@@ -763,8 +763,9 @@ export class Machine implements AccessSink {
   }
 
   // ---- snapshots ----
-  snapshot(): MachineState {
-    return MachineState.capture(this, this.strategy);
+  /** The whole machine state; pass an earlier snapshot to share the memory pages that did not change. */
+  snapshot(base?: MachineState): MachineState {
+    return MachineState.capture(this, this.strategy, base);
   }
   restore(s: MachineState): void {
     s.apply(this, this.strategy);

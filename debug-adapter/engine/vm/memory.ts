@@ -139,20 +139,52 @@ export class Memory {
   }
 }
 
-/** A copy of the mapped memory: the page table and the bytes of each mapped run. */
+/**
+ * A copy of the mapped memory: the page table and one byte array per mapped page. Pages equal
+ * to the same page of a base snapshot share its array, so a history of snapshots holds each
+ * version of a page once; `ownBytes` counts the pages this snapshot added.
+ */
 export interface MemorySnapshot {
   mapped: Uint8Array;
-  runs: { start: number; bytes: Uint8Array }[];
+  pages: (Uint8Array | undefined)[];
+  ownBytes: number;
 }
 
-export function snapshotMemory(mem: Memory): MemorySnapshot {
-  const runs = mem.mappedRuns().map(([s, e]) => ({ start: s << PAGE_SHIFT, bytes: mem.u8.slice(s << PAGE_SHIFT, e << PAGE_SHIFT) }));
-  return { mapped: mem.mapped.slice(), runs };
+const PAGE_WORDS = PAGE_SIZE >>> 2;
+
+function samePage(saved: Uint8Array, mem: Memory, page: number): boolean {
+  const a = new Uint32Array(saved.buffer, saved.byteOffset, PAGE_WORDS);
+  const b = mem.u32;
+  const o = page * PAGE_WORDS;
+  for (let i = 0; i < PAGE_WORDS; i++) if (a[i] !== b[o + i]) return false;
+  return true;
+}
+
+export function snapshotMemory(mem: Memory, base?: MemorySnapshot): MemorySnapshot {
+  const pages: (Uint8Array | undefined)[] = new Array(mem.mapped.length);
+  const changed: number[] = [];
+  for (const [s, e] of mem.mappedRuns()) {
+    for (let p = s; p < e; p++) {
+      const prev = base?.pages[p];
+      if (prev && samePage(prev, mem, p)) pages[p] = prev;
+      else changed.push(p);
+    }
+  }
+  // one allocation for every page that changed (many small ArrayBuffers are slow to make)
+  const store = new Uint8Array(changed.length * PAGE_SIZE);
+  changed.forEach((p, i) => {
+    const copy = store.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+    copy.set(mem.u8.subarray(p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT));
+    pages[p] = copy;
+  });
+  return { mapped: mem.mapped.slice(), pages, ownBytes: store.byteLength };
 }
 
 export function restoreMemory(mem: Memory, snap: MemorySnapshot): void {
-  // clear pages mapped now but not in the snapshot, then copy the snapshot's runs back
-  for (const [s, e] of mem.mappedRuns()) mem.u8.fill(0, s << PAGE_SHIFT, e << PAGE_SHIFT);
+  // clear pages mapped now but not in the snapshot, then copy the snapshot's pages back
+  for (const [s, e] of mem.mappedRuns()) for (let p = s; p < e; p++) if (!snap.pages[p]) mem.u8.fill(0, p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
   mem.mapped.set(snap.mapped);
-  for (const r of snap.runs) mem.u8.set(r.bytes, r.start);
+  snap.pages.forEach((bytes, p) => {
+    if (bytes) mem.u8.set(bytes, p << PAGE_SHIFT);
+  });
 }

@@ -26,10 +26,21 @@ export class MachineState {
     private readonly replay: { index: number; left: number; active: boolean },
   ) {}
 
-  static capture(vm: Machine, strategy: Strategy): MachineState {
+  /** Bytes of memory pages this snapshot copied (the rest it shares with its base). */
+  get ownBytes(): number {
+    return this.memory.ownBytes;
+  }
+
+  /** Visits the memory pages the snapshot holds (shared ones are the same arrays). */
+  forEachPage(visit: (page: Uint8Array) => void): void {
+    for (const page of this.memory.pages) if (page) visit(page);
+  }
+
+  /** Captures the machine; pages unchanged since `base` (an earlier snapshot) are shared with it. */
+  static capture(vm: Machine, strategy: Strategy, base?: MachineState): MachineState {
     const idOf = (x: { id: number } | null) => (x ? x.id : -1);
     return new MachineState(
-      snapshotMemory(vm.mem),
+      snapshotMemory(vm.mem, base?.memory),
       vm.gs.map((g) => ({ id: g.id, addr: g.addr, lo: g.stackLo, hi: g.stackHi, isG0: g.isG0, frames: g.frames.map((f) => ({ fn: f.fn, pc: f.pc, fp: f.fp, t: f.t ? f.t.slice() : null })), m: idOf(g.m), tick: g.tick })),
       vm.ms.map((m) => ({ id: m.id, addr: m.addr, g0: m.g0.id, curg: idOf(m.curg), exec: m.exec.id, p: idOf(m.p), state: m.state, block: m.block, lastP: idOf(m.lastP), lockWait: m.lockWait, stwPending: m.stwPending, rv: m.rv })),
       vm.ps.map((p) => ({ id: p.id, addr: p.addr, m: idOf(p.m) })),
