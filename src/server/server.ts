@@ -163,7 +163,8 @@ function diagnosticsOf(r: AnalysisResult, file: string): LspDiagnostic[] {
 }
 
 async function validate(uri: string): Promise<void> {
-  if (!documents.get(uri)) return;
+  const version = documents.get(uri)?.version;
+  if (version === undefined) return;
   let diagnostics: LspDiagnostic[] = [];
   try {
     const r = await analysisFor(uri);
@@ -172,7 +173,8 @@ async function validate(uri: string): Promise<void> {
   } catch (e) {
     log(`checking ${uri} failed: ${errorMessage(e)}`);
   }
-  if (documents.get(uri)) await connection.sendDiagnostics({ uri, diagnostics });
+  // a newer edit has its own validation coming; an older result must not overwrite it
+  if (documents.get(uri)?.version === version) await connection.sendDiagnostics({ uri, version, diagnostics });
 }
 
 function schedule(uri: string, delay: number): void {
