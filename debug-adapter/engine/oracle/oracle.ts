@@ -35,8 +35,9 @@ export class Oracle implements Listener {
   private readonly sweep: SweepObserver;
   private lastH: number;
   private readonly fn: Record<'mallocgc' | 'free' | 'gcmark' | 'sweep', number>;
-  /** Where the current statement is (for reports). */
-  private here: { fr: Frame; label: number } | null = null;
+  /** Where the current statement is (for reports); two fields, no allocation per statement. */
+  private hereFrame: Frame | null = null;
+  private hereLabel = 0;
   violations = 0;
   private readonly flagUnlockedOwner: boolean;
 
@@ -54,7 +55,8 @@ export class Oracle implements Listener {
 
   // ---- listener ----
   onStatement(_m: Mach, fr: Frame, label: number): boolean {
-    this.here = { fr, label };
+    this.hereFrame = fr;
+    this.hereLabel = label;
     return false;
   }
 
@@ -105,15 +107,15 @@ export class Oracle implements Listener {
       message: `${invariant}: ${text} (${who}, step ${this.vm.steps}${at ? `, ${at.function}` : ''})`,
       m,
       g,
-      frame: this.here?.fr,
+      frame: this.hereFrame ?? undefined,
       at,
     });
   }
 
   private location(): FunctionLocation | undefined {
-    if (!this.here) return undefined;
-    const meta = this.vm.code.funcs[this.here.fr.fn];
-    const label = meta.labels[this.here.label];
+    if (!this.hereFrame) return undefined;
+    const meta = this.vm.code.funcs[this.hereFrame.fn];
+    const label = meta.labels[this.hereLabel];
     return label ? { ...label.loc, function: label.kind === 'builtin' && label.builtin ? label.builtin : meta.name } : undefined;
   }
 
