@@ -172,6 +172,8 @@ async function validate(uri: string): Promise<void> {
     diagnostics = diagnosticsOf(r, store.pathOf(uri));
   } catch (e) {
     log(`checking ${uri} failed: ${errorMessage(e)}`);
+    const message = `the SimC front end could not check this file: ${errorMessage(e)}${e instanceof RangeError ? ' (nesting too deep?)' : ''}`;
+    diagnostics = [{ range: lspRange({ line: 1, column: 1 }, { line: 1, column: 1 }), severity: DiagnosticSeverity.Error, source: 'simc', message }];
   }
   // a newer edit has its own validation coming; an older result must not overwrite it
   if (documents.get(uri)?.version === version) await connection.sendDiagnostics({ uri, version, diagnostics });
