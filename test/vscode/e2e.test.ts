@@ -134,6 +134,21 @@ test('the race stops on the sweepgen CAS with M threads in Call Stack and the sp
     assert.match(bitmap.summary, /^arena 0x[0-9a-f]+…0x[0-9a-f]+ · [\d,]+ words · \d+ in-use spans? · H = \d+/);
     assert.ok(bitmap.spans.includes(address), `the bitmap lists the span ${address}`);
     assert.ok(bitmap.colours >= 3, `the canvas draws the bitmap (${bitmap.colours} colours)`);
+
+    // Call Stack context menu on the stopped M: Run Only This Thread lets that M (alone) move on
+    const stoppedRow = page.locator(selectors.callStackRows, { hasText: /^M\d+ · g\d+/ }).filter({ hasText: /SWEEPGEN CAS/i }).first();
+    const before = (await stoppedRow.innerText()).trim();
+    const m = /^M\d+/.exec(before)?.[0] ?? 'M?';
+    const after = await step(page, 'Run Only This Thread from the Call Stack menu', async () => {
+      await stoppedRow.click({ button: 'right' });
+      await page.locator('.context-view .action-label', { hasText: /^Run Only This Thread$/ }).first().click();
+      const moved = page.locator(selectors.callStackRows, { hasText: new RegExp(`^${m}\\b`) }).filter({ hasNotText: before.split('\n').slice(-1)[0] }).first();
+      await moved.waitFor({ timeout: 60_000 });
+      return (await moved.innerText()).trim();
+    });
+    await shot(page, 'e2e-run-only-this-thread.png');
+    console.log(`  e2e: Run Only This Thread on ${m}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+    assert.notEqual(after, before, `${m} moved and stopped somewhere else`);
   } finally {
     await step(page, 'stop debugging', async () => {
       await runCommand(page, 'Debug: Stop');

@@ -34,7 +34,7 @@ const wrong: [Record<string, unknown>, RegExp][] = [
   [{ gomaxproc: 2 }, /unknown attribute "gomaxproc"/],
 ];
 for (const [attributes, message] of wrong) {
-  test(`names the attribute: ${JSON.stringify(attributes)}`, () => {
+  test(`names the attribute: ${Object.entries(attributes).map(([k, v]) => `${k} = ${JSON.stringify(v) ?? 'missing'}`).join(', ')}`, () => {
     const r = checkLaunchConfiguration({ ...base, ...attributes }, EXAMPLES_DIR);
     assert.ok(!r.ok && r.kind === 'attribute', JSON.stringify(r));
     assert.match(r.message, message);
