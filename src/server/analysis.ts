@@ -25,7 +25,11 @@ export interface Timing {
   runtime: string;
   frontEndMs: number;
   indexMs: number;
+  /** Served from the analysis cache (nothing it read had changed). */
   cached: boolean;
+  /** The runtime model's preprocessing and index were reused from an earlier analysis. */
+  reusedRuntime: boolean;
+  reusedIndex: boolean;
 }
 
 const MAX_CACHED = 12;
@@ -102,7 +106,7 @@ export class Analyzer {
     const key = `${target.runtime.name}\u0000${target.scenario}`;
     const old = this.cache.get(key);
     if (old && this.valid(old)) {
-      this.note({ file, runtime: target.runtime.name, frontEndMs: 0, indexMs: 0, cached: true });
+      this.note({ file, runtime: target.runtime.name, frontEndMs: 0, indexMs: 0, cached: true, reusedRuntime: true, reusedIndex: true });
       return old;
     }
     if (target.isModel) this.store.addSynthetic(target.scenario, MODEL_STUB_TEXT);
@@ -123,7 +127,15 @@ export class Analyzer {
     this.cache.delete(key);
     this.cache.set(key, result);
     while (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
-    this.note({ file, runtime: target.runtime.name, frontEndMs: result.frontEndMs, indexMs: result.indexMs, cached: false });
+    this.note({
+      file,
+      runtime: target.runtime.name,
+      frontEndMs: result.frontEndMs,
+      indexMs: result.indexMs,
+      cached: false,
+      reusedRuntime: this.frontEnd.lastReusedRuntime,
+      reusedIndex: !!reusable,
+    });
     return result;
   }
 

@@ -39,9 +39,12 @@ const HAS_INCLUDE = /^[ \t]*#[ \t]*include\b/m;
 
 export class FrontEnd {
   private readonly prefixes = new Map<string, RuntimePrefix>();
+  /** Whether the last analysis reused a cached runtime prefix (for the timings). */
+  lastReusedRuntime = false;
 
   /** Analyses a program; `input.loader` sees every file read, cached runtime files included. */
   analyze(input: CompileInput): Analysis {
+    this.lastReusedRuntime = false;
     if (input.runtimeFiles.length === 0) return analyze(input);
     const scenarioText = input.loader.read(input.scenario);
     if (scenarioText === undefined || HAS_INCLUDE.test(scenarioText)) return analyze(input);
@@ -73,7 +76,10 @@ export class FrontEnd {
   private prefix(input: CompileInput): RuntimePrefix {
     const key = input.runtimeFiles.join('\u0000');
     const old = this.prefixes.get(key);
-    if (old && [...old.texts].every(([p, t]) => input.loader.read(p) === t)) return old;
+    if (old && [...old.texts].every(([p, t]) => input.loader.read(p) === t)) {
+      this.lastReusedRuntime = true;
+      return old;
+    }
     const texts = new Map<string, string | undefined>();
     const sink = new DiagnosticSink();
     const pp = preprocess(input.runtimeFiles, { read: (p) => {

@@ -16,6 +16,8 @@ interface Timing {
   frontEndMs: number;
   indexMs: number;
   cached: boolean;
+  reusedRuntime: boolean;
+  reusedIndex: boolean;
 }
 
 const DEBOUNCE_MS = 200;
@@ -53,6 +55,8 @@ test('re-analysis after a keystroke: scenario + f8e4a2e model', async (t) => {
   }
   const fresh = (await stats()).filter((x) => x.file === file && !x.cached).slice(-KEYSTROKES);
   assert.equal(fresh.length, KEYSTROKES, 'one fresh analysis per keystroke');
+  assert.ok(!cold.reusedRuntime, 'the first analysis preprocesses the model');
+  assert.ok(fresh.every((x) => x.reusedRuntime && x.reusedIndex), 'every keystroke reuses the model\'s preprocessing and index');
   const fe = median(fresh.map((x) => x.frontEndMs));
   const ix = median(fresh.map((x) => x.indexMs));
   const report = `cold: front end ${cold.frontEndMs.toFixed(1)} ms + index ${cold.indexMs.toFixed(1)} ms; ` +
@@ -60,9 +64,8 @@ test('re-analysis after a keystroke: scenario + f8e4a2e model', async (t) => {
     `didChange → diagnostics beyond the debounce ${median(wall).toFixed(1)} ms`;
   t.diagnostic(report);
   console.log(`lsp speed: ${report}`);
-  // generous bounds (shared CI machines): they catch a lost cache, not a slow machine
-  assert.ok(fe + ix < 1500, report);
-  assert.ok(fe < cold.frontEndMs * 2 + 50, report);
+  // a generous bound (shared, loaded machines): it catches a pathological slowdown, not a slow machine
+  assert.ok(fe + ix < 3000, report);
 });
 
 test('requests on an unchanged buffer reuse its analysis', async () => {
