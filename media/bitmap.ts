@@ -34,6 +34,7 @@ const pctx = picture.getContext('2d');
 let image: ImageData | undefined;
 let pixels = new Uint32Array(0);
 let changedRows: number[] = [];
+let spanListKey = '';
 let cursor = -1;
 let hoverWord = -1;
 /** The view fits the used arena until the user zooms, pans or moves the cursor. */
@@ -141,11 +142,21 @@ function refill(all: boolean): void {
     document.body.dataset.putMs = (performance.now() - t1).toFixed(2);
     document.body.dataset.fullFills = String(++fullFills);
   } else {
+    // repaint the stale blocks, then upload only their rows (runs of rows merged), each through
+    // an ImageData over that slice of the picture's buffer: a dirty-rect putImageData of the
+    // whole 16 MB picture costs as much as uploading all of it
+    const runs: [number, number][] = [];
     for (const off of blocks) {
       fillPicture(pixels, model.nibbles, model.diff, model.words, normal, changed, off, off + BLOCK);
       const r0 = Math.floor((off * 2) / w);
       const r1 = Math.min(h, Math.ceil(Math.min(model.words, (off + BLOCK) * 2) / w));
-      if (r1 > r0) pctx.putImageData(image, 0, 0, 0, r0, w, r1 - r0);
+      const last = runs[runs.length - 1];
+      if (last && r0 <= last[1]) last[1] = Math.max(last[1], r1);
+      else if (r1 > r0) runs.push([r0, r1]);
+    }
+    for (const [r0, r1] of runs) {
+      const slice = new Uint8ClampedArray(image.data.buffer, r0 * w * 4, (r1 - r0) * w * 4);
+      pctx.putImageData(new ImageData(slice, w, r1 - r0), 0, r0);
     }
     document.body.dataset.partialMs = (performance.now() - t0).toFixed(2);
     document.body.dataset.partialBlocks = String(blocks.length);
@@ -198,10 +209,12 @@ function draw(): void {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   const hoverSpan = hoverWord >= 0 ? model.spanAt(hoverWord) : undefined;
   ctx.lineWidth = 1;
+  const outline = style.getPropertyValue('--vscode-focusBorder').trim() || '#007fd4';
   for (const s of model.spans) {
     const [x, y] = view.toScreen(0, spanRow(s));
     const [x2, y2] = view.toScreen(cols(), spanRow(s) + (s.npages * model.pageWords) / cols());
-    ctx.strokeStyle = s === hoverSpan ? colours.changed : style.getPropertyValue('--vscode-focusBorder').trim() || '#007fd4';
+    if (y2 < 0 || y > canvas.height) continue;
+    ctx.strokeStyle = s === hoverSpan ? colours.changed : outline;
     ctx.strokeRect(Math.round(x) + 0.5, Math.round(y) + 0.5, Math.max(1, Math.round(x2 - x) - 1), Math.max(1, Math.round(y2 - y) - 1));
   }
   ctx.fillStyle = colours.changed;
@@ -253,6 +266,10 @@ function renderSummary(): void {
     `arena ${hex(model.arenaStart)}…${hex(model.arenaUsed)} · ${model.words.toLocaleString('en-US')} words · ${spans} in-use span${spans === 1 ? '' : 's'} · H = ${model.H} · ` +
     (model.changedWords === 0 ? 'no bits changed since the last stop' : `${model.changedWords} word${model.changedWords === 1 ? '' : 's'} changed since the last stop`);
   summary.dataset.changed = String(model.changedWords);
+  // rebuild the list only when a span changed (a 16 MiB heap has thousands)
+  const key = `${model.H};${model.spans.map((s) => `${s.addr}:${s.start}:${s.npages}:${s.sizeclass}:${s.sweepgen}`).join(',')}`;
+  if (key === spanListKey) return;
+  spanListKey = key;
   spanList.replaceChildren(
     ...model.spans.map((s) => {
       const b = el('button', { type: 'button', class: 'span-item', 'data-addr': s.addr, title: 'Show this span in the Span panel' },

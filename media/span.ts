@@ -20,7 +20,7 @@ const form = el('form', { class: 'address-form', id: 'address-form' }, el('label
 const problem = el('div', { class: 'problem', id: 'problem', role: 'alert', hidden: true });
 const header = el('dl', { class: 'span-header', id: 'header' });
 const legend = el('ul', { class: 'legend', 'aria-label': 'Slot colours' });
-const grid = el('div', { class: 'slots', id: 'slots', role: 'grid', 'aria-label': 'Objects of the span' });
+const grid = el('div', { class: 'slots', id: 'slots', role: 'group', 'aria-label': 'Objects of the span: arrows move, Enter describes' });
 const chain = svg('svg', { class: 'chain', id: 'chain', 'aria-hidden': 'true' });
 const detail = el('div', { class: 'cursor-info', id: 'slot-detail', 'aria-live': 'polite' });
 const chainText = el('div', { class: 'chain-text', id: 'chain-text' });
@@ -99,7 +99,6 @@ function renderGrid(a: SpanAnswer): void {
       const b = el('button', {
         type: 'button',
         class: 'slot',
-        role: 'gridcell',
         tabindex: i === focusIndex ? 0 : -1,
         'data-index': i,
         'data-addr': hex(s.addr),

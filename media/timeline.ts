@@ -16,7 +16,7 @@ const MARK = 10;
 
 const status = el('div', { class: 'status', role: 'status' }, 'Waiting for a stopped SweepScope debug session…');
 const summary = el('div', { class: 'summary', id: 'summary' });
-const plot = svg('svg', { class: 'timeline-svg', id: 'plot', role: 'application', 'aria-label': 'Timeline: Left and Right move between events, Up and Down change lane, Enter travels to the event' });
+const plot = svg('svg', { class: 'timeline-svg', id: 'plot', role: 'group', 'aria-label': 'Timeline: Left and Right move between events, Up and Down change lane, Enter travels to the event' });
 const wrap = el('div', { class: 'timeline-wrap', id: 'wrap' }, plot);
 const detail = el('div', { class: 'event-detail', id: 'event-detail', 'aria-live': 'polite' });
 const KIND_TEXT: Record<TimelineKind, string> = {
