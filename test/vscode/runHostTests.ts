@@ -12,11 +12,17 @@ import { ensureRealVsCode } from './harness/install';
 import { EXAMPLES_DIR, REPO_ROOT, RUNS_DIR } from './harness/paths';
 
 const DESKTOP_VERSION = '1.100.3';
+/** Read by host/index.ts: a comma-separated list of words selecting suite files. */
+const SUITES_ENV = 'SWEEPSCOPE_HOST_SUITES';
 
 export interface HostRunOptions {
   desktop?: boolean;
   /** Build dist/ first (the standalone command does; `npm test` has just built it). */
   buildExtension?: boolean;
+  /** The extension to load (default: this repository; the VSIX test passes an installed copy). */
+  extensionPath?: string;
+  /** Only the suites whose file name contains one of these words (default: all). */
+  suites?: string[];
 }
 
 /** Resolves with runTests' exit code (0 = every suite passed); setup failures throw. */
@@ -29,14 +35,16 @@ export async function runHostTests(options: HostRunOptions = {}): Promise<number
   await buildHostTests();
   fs.mkdirSync(RUNS_DIR, { recursive: true });
   const run = fs.mkdtempSync(path.join(RUNS_DIR, 'host-'));
+  const extensionPath = options.extensionPath ?? REPO_ROOT;
   const workspace = path.join(run, 'examples');
-  fs.cpSync(EXAMPLES_DIR, workspace, { recursive: true });
+  fs.cpSync(options.extensionPath ? path.join(extensionPath, 'examples') : EXAMPLES_DIR, workspace, { recursive: true });
   try {
     return await runTests({
       vscodeExecutablePath: options.desktop ? undefined : CODE_SHIM,
       version: options.desktop ? DESKTOP_VERSION : undefined,
-      extensionDevelopmentPath: REPO_ROOT,
+      extensionDevelopmentPath: extensionPath,
       extensionTestsPath: HOST_TESTS_ENTRY,
+      extensionTestsEnv: options.suites ? { [SUITES_ENV]: options.suites.join(',') } : undefined,
       launchArgs: [workspace, `--extensions-dir=${path.join(run, 'extensions')}`, `--user-data-dir=${path.join(run, 'user-data')}`],
     });
   } catch (e) {

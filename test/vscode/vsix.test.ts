@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { ensureRealVsCode } from './harness/install';
 import { CACHE_DIR, CODE_SERVER_BIN, REPO_ROOT, RUNS_DIR } from './harness/paths';
 import { listZip } from './harness/zip';
+import { runHostTests } from './runHostTests';
 
 const VSIX = path.join(CACHE_DIR, 'test-package', 'sweepscope.vsix');
 
@@ -79,7 +80,7 @@ test('the debugger program, the icon and the walkthrough media named by package.
   for (const m of media) assert.ok(inside.has(`extension/${m}`), `walkthrough media ${m} is in the VSIX`);
 });
 
-test('the VSIX installs into a clean code-server', () => {
+test('the VSIX installs into a clean code-server, and its examples debug from the installed copy', async () => {
   ensureRealVsCode();
   fs.mkdirSync(RUNS_DIR, { recursive: true });
   const run = fs.mkdtempSync(path.join(RUNS_DIR, 'vsix-'));
@@ -93,6 +94,9 @@ test('the VSIX installs into a clean code-server', () => {
     assert.match(list.stdout, new RegExp(`^sweepscope\\.sweepscope@${version.replace(/\./g, '\\.')}$`, 'm'));
     const installed = fs.readdirSync(path.join(run, 'extensions')).find((d) => d.startsWith('sweepscope.sweepscope-'));
     assert.ok(installed && fs.existsSync(path.join(run, 'extensions', installed, 'dist', 'adapter.js')), 'the installed extension has its adapter');
+    // the debugging suite, run against the installed files (nothing from the repository but the tests)
+    const code = await runHostTests({ extensionPath: path.join(run, 'extensions', installed), suites: ['debugging'] });
+    assert.equal(code, 0, 'the debugging suite passes on the installed VSIX (its report is above)');
   } finally {
     fs.rmSync(run, { recursive: true, force: true });
   }
