@@ -1,7 +1,9 @@
 // The `sweepscope` command line: `run` and `check` per the CLI contract of architecture.md
 // (flags, --json fields, outcome names, exit codes 0 clean / 1 program failed / 2 usage or
-// compile errors). `explore` is not built yet and says so. Bad input never gives a stack trace.
+// compile errors), and `explore` (the schedule explorer: search, shrink, write the schedule).
+// Bad input never gives a stack trace.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import {
   compileProgram,
   runProgram,
@@ -11,14 +13,20 @@ import {
   type StrategyName,
 } from './engine';
 import { DEFAULT_RUNTIME, errorMessage, fsLoader, resolveRuntime } from './runtimes';
-import { compileScenario, describeDiagnostic, describeOutcome, parseScheduleRecord } from './runSupport';
+import { compileScenario, describeDiagnostic, describeOutcome, displayPath, parseScheduleRecord } from './runSupport';
+import { explore } from './engine/explore/explorer';
+import { makeParallelRunner } from './engine/explore/parallel';
+import { encodeSchedule, scheduleMeta } from './engine/explore/schedule-file';
+import type { StrategyChoice } from './engine/explore/search';
 
 const USAGE = `usage:
   sweepscope run FILE.simc [--runtime NAME|DIR] [--gomaxprocs N] [--strategy roundrobin|random|pct]
                  [--seed N] [--schedule FILE] [--record FILE] [--max-steps N] [--sysmon-steps N]
                  [--oracle] [--json]
   sweepscope check FILE.simc... [--runtime NAME|DIR]
-  sweepscope explore ...          (not available in this version)
+  sweepscope explore FILE.simc [--runtime NAME|DIR] [--strategy dpor|pct|random] [--preemption-bound K]
+                 [--executions N] [--time-limit SECONDS] [--seed N] [--out FILE.schedule.json]
+                 [--workers N] [--gomaxprocs N] [--pct-depth D] [--json]
 runtimes: f8e4a2e (default), before-f8e4a2e, none, or a folder of .simc files
 exit status: 0 clean exit, 1 the program failed, 2 usage or compile errors`;
 
@@ -226,6 +234,121 @@ function cmdCheck(args: string[]): number {
   return errors > 0 ? 1 : 0;
 }
 
+const EXPLORE_FLAGS: FlagSpec = {
+  runtime: 'string',
+  strategy: 'string',
+  'preemption-bound': 'int',
+  executions: 'int',
+  'time-limit': 'int',
+  seed: 'int',
+  out: 'string',
+  workers: 'int',
+  gomaxprocs: 'int',
+  'pct-depth': 'int',
+  json: 'bool',
+};
+const EXPLORE_STRATEGIES: readonly StrategyChoice[] = ['dpor', 'pct', 'random'];
+
+/** `explore`: search for a failing schedule, shrink it, write it (--out), report it. */
+function cmdExplore(args: string[]): number {
+  const p = parseArgs(args, EXPLORE_FLAGS);
+  if (p.files.length !== 1) {
+    throw new UsageError(p.files.length === 0 ? 'explore: missing FILE.simc' : `explore: one file expected, got '${p.files[1]}'`);
+  }
+  const strategy = str(p, 'strategy') ?? 'dpor';
+  if (!(EXPLORE_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new UsageError(`option '--strategy': '${strategy}' is not one of ${EXPLORE_STRATEGIES.join(', ')}`);
+  }
+  const bound = int(p, 'preemption-bound') ?? 2;
+  if (bound > 20) throw new UsageError(`option '--preemption-bound': ${bound} is too large (at most 20)`);
+  const executions = int(p, 'executions');
+  if (executions !== undefined && executions < 1) throw new UsageError(`option '--executions': must be at least 1`);
+  const seconds = int(p, 'time-limit') ?? 60;
+  if (seconds < 1) throw new UsageError(`option '--time-limit': must be at least 1 second`);
+  const gomaxprocs = int(p, 'gomaxprocs');
+  if (gomaxprocs !== undefined && (gomaxprocs < 1 || gomaxprocs > 8)) throw new UsageError(`option '--gomaxprocs': ${gomaxprocs} is not between 1 and 8 (the explorer tracks up to 8 Ms)`);
+  const workers = int(p, 'workers') ?? os.availableParallelism();
+  if (workers < 1 || workers > 64) throw new UsageError(`option '--workers': ${workers} is not between 1 and 64`);
+  const depth = int(p, 'pct-depth');
+  if (depth !== undefined && depth < 1) throw new UsageError(`option '--pct-depth': must be at least 1`);
+  const out = str(p, 'out');
+  const file = p.files[0];
+  requireFile(file, 'file');
+  const json = p.flags.has('json');
+  const runtime = str(p, 'runtime') ?? DEFAULT_RUNTIME;
+  const compiled = compileScenario(file, runtime, fsLoader);
+  if (!compiled.ok) {
+    if (json) process.stdout.write(JSON.stringify({ error: 'compile', message: compiled.error, diagnostics: compiled.diagnostics }) + '\n');
+    throw new InputError(compiled.error);
+  }
+  for (const w of compiled.warnings) process.stderr.write(describeDiagnostic(w) + '\n');
+  const sources: Record<string, string> = {};
+  for (const f of compiled.program.files) {
+    const text = fsLoader.read(f);
+    if (text !== undefined) sources[f] = text;
+  }
+  const resolved = resolveRuntime(runtime);
+  const runtimeFiles = 'error' in resolved ? [] : resolved.files;
+  const target = { gomaxprocs: gomaxprocs ?? 2 };
+  if (!json) process.stderr.write(`exploring ${displayPath(file)} on ${compiled.runtime} with ${strategy} (${workers} worker${workers === 1 ? '' : 's'}, limit ${seconds} s)…\n`);
+  const report = explore(compiled.program, {
+    strategy: strategy as StrategyChoice,
+    preemptionBound: bound,
+    executions,
+    timeLimitMs: seconds * 1000,
+    seed: int(p, 'seed') ?? 1,
+    pctDepth: depth,
+    gomaxprocs: target.gomaxprocs,
+    workers,
+    parallel: makeParallelRunner({ runtimeFiles, scenario: file, sources }, target),
+  });
+  const f = report.finding;
+  let written: string | undefined;
+  if (f && out !== undefined) {
+    try {
+      fs.writeFileSync(out, encodeSchedule(f.schedule, scheduleMeta(report, displayPath(file), compiled.runtime)));
+      written = out;
+    } catch (e) {
+      throw new InputError(`option '--out': cannot write schedule file '${out}': ${errorMessage(e)}`);
+    }
+  }
+  if (json) {
+    const r = f?.result;
+    process.stdout.write(
+      JSON.stringify({
+        outcome: r ? r.outcome : 'exit',
+        message: r ? r.message : `no failing schedule found (${report.coverage})`,
+        thread: r?.thread ?? null,
+        goroutine: r?.goroutine ?? null,
+        location: r?.location ?? null,
+        steps: r ? r.steps : 0,
+        executions: report.executions,
+        found: report.found,
+        complete: report.complete,
+        elapsedMs: report.elapsedMs,
+        schedule: written ?? null,
+        preemptions: f ? f.preemptions : null,
+        switches: f ? f.switches : null,
+        strategy: report.strategy,
+        certified: f ? f.certified : null,
+        estimate: report.estimate,
+        coverage: report.coverage,
+        ...(f ? { minimal: f.story.runs, shrinkMs: f.shrinkMs, before: f.before } : {}),
+      }) + '\n',
+    );
+  } else if (f) {
+    process.stdout.write(`minimal failing schedule (${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'}, ${f.switches} switch${f.switches === 1 ? '' : 'es'} from the default schedule; ${f.certified ? 'certified: no schedule with fewer preemptions fails this way' : `not certified: ${f.certifyNote ?? 'limit'}`}):\n`);
+    process.stdout.write(f.storyText + '\n');
+    process.stdout.write(`outcome: ${describeOutcome(f.result)}\n`);
+    process.stdout.write(`found after ${report.executions} executions in ${report.elapsedMs} ms; shrunk from ${f.before.preemptions} preemption(s) in ${f.shrinkMs} ms\n`);
+    process.stdout.write(written ? `schedule written to ${written} (replay: sweepscope run ${displayPath(file)} --runtime ${runtime} --schedule ${written})\n` : 'use --out FILE.schedule.json to save the schedule\n');
+  } else {
+    process.stdout.write(`no failing schedule found: ${report.coverage}${report.complete ? ' (complete)' : ''}\n`);
+    process.stdout.write(`estimated size: ${report.estimate.schedules} schedules with at most ${report.estimate.bound} preemption(s) over ${report.estimate.choicePoints} choice points\n`);
+  }
+  return report.found ? 1 : 0;
+}
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit status. */
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -236,8 +359,7 @@ export function main(argv: string[]): number {
       case 'check':
         return cmdCheck(rest);
       case 'explore':
-        process.stderr.write('sweepscope explore: not available in this version\n');
-        return 2;
+        return cmdExplore(rest);
       case '--help':
       case '-h':
       case 'help':

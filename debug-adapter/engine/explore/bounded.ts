@@ -1,0 +1,559 @@
+// Exhaustive search bounded by preemptions (one round of iterative context bounding): a
+// stateless depth-first search over explorer steps from the root, where the running M keeps
+// running for free and switching away from a runnable M costs one preemption. Reductions, each
+// switchable for the soundness tests and the benchmark:
+//  - por: dynamic partial-order reduction (Flanagan–Godefroid backtrack sets from races found
+//    with vector clocks over the steps' access lists, plus the conservative extra branch of
+//    bounded POR, Coons et al. 2013) together with sleep sets;
+//  - hashing: visited states (fingerprint + last M) in a StateTable; a state already explored
+//    with at least this budget and no larger sleep set is not explored again, and its subtree's
+//    footprint adds the backtrack points DPOR would have found in it.
+import type { RunResult, ScheduleRecord } from '../api';
+import { conflicts, Footprint, type AccessList } from './access';
+import { StateTable } from './fingerprint';
+import { isFailure, type ExploreTarget } from './target';
+
+export interface BoundedOptions {
+  bound: number;
+  por: boolean;
+  hashing: boolean;
+  /** Stop at the first failing execution (otherwise collect every outcome). */
+  stopOnFailure: boolean;
+  /** What counts as the failure searched for (default: any failing outcome). */
+  isTarget?: (r: RunResult) => boolean;
+  /** Checked between steps: true ends the search (limits, cancel). */
+  shouldStop: () => boolean;
+  onExecution?: (e: Execution) => void;
+  /** Parallel share: `claim` hands out ticket numbers 0, 1, 2, … across workers (shared counter). */
+  share?: { of: number; claim: () => number };
+}
+
+export interface Execution {
+  result: RunResult;
+  schedule: ScheduleRecord;
+  preemptions: number;
+  /** The M of every explorer step from the root (replayable with sequenceChooser). */
+  choices: number[];
+}
+
+export interface BoundedReport {
+  executions: number;
+  /** Every schedule within the bound was covered (modulo the reductions). */
+  complete: boolean;
+  failure?: Execution;
+  /** Distinct outcomes seen (outcome + message + output), with a count each. */
+  outcomes: Map<string, number>;
+  prunedByHash: number;
+  sleepBlocked: number;
+  /** Branches left out because they needed more preemptions than the bound. */
+  overBound: number;
+  /** Scheduling points with more than one runnable M in the first execution (for estimates). */
+  firstPoints: number;
+}
+
+interface Point {
+  enabled: number;
+  /** The M that ran the step before this point (-1 at the root). */
+  last: number;
+  preempts: number;
+  backtrack: number;
+  done: number;
+  sleep: number;
+  /** The next step's accesses of each sleeping M. */
+  sleepLists: (AccessList | null)[];
+  /** The step taken from here in the current execution. */
+  thread: number;
+  steps: number;
+  /** The step's access list: pool[accAt … accAt+accLen) (pool changes when it grows: accPool). */
+  accAt: number;
+  accLen: number;
+  accPool: Int32Array;
+  /** The step before this point yielded its M: switching away from it is not a preemption. */
+  free: boolean;
+  /** The step taken from here yielded. */
+  yielded: boolean;
+  entry: number;
+  /** Footprint of this point's subtree (only where a state entry was made). */
+  footprint: Footprint | null;
+  /** Where this point's steps are recorded: its own footprint or the nearest one below. */
+  host: Footprint | null;
+}
+
+/** Ms the race analysis tracks (ids 0..NT−1). */
+const NT = 8;
+const NO_SLEEP: (AccessList | null)[] = [];
+const EMPTY = new Int32Array(0);
+
+/** A step's access list as its own array. */
+function accessesOf(p: Point): AccessList {
+  return p.accPool.slice(p.accAt, p.accAt + p.accLen);
+}
+/** Points of the main line whose branches are split between workers. */
+const SPLIT_POINTS = 48;
+
+function clonePoint(p: Point): Point {
+  return { ...p, sleepLists: p.sleepLists.slice(), footprint: null, host: null, entry: -1 };
+}
+const bit = (t: number): number => 1 << t;
+const lowest = (mask: number): number => 31 - Math.clz32(mask & -mask);
+
+/** Key for "distinct outcomes": how the run ended and what it printed. */
+export function outcomeKey(r: RunResult): string {
+  return `${r.outcome}|${r.message}|${r.output}`;
+}
+
+export class BoundedSearch {
+  private stack: Point[] = [];
+  private readonly table: StateTable | null;
+  private threadClock: Int32Array[] = [];
+  private readonly addr = new Map<number, number>();
+  private recs = new Int32Array(1 << 16);
+  private slots = 0;
+  private readonly joins: number[] = [];
+  private pool = new Int32Array(1 << 20);
+  /** Vector clock of the step at depth j: clocks[j·NT … j·NT+NT). */
+  private clocks = new Int32Array(NT * 4096);
+  private report: BoundedReport;
+  private lastExecution: Execution | null = null;
+
+  constructor(
+    private readonly target: ExploreTarget,
+    private readonly o: BoundedOptions,
+  ) {
+    this.table = o.hashing ? new StateTable() : null;
+    this.report = { executions: 0, complete: false, outcomes: new Map(), prunedByHash: 0, sleepBlocked: 0, overBound: 0, firstPoints: 0 };
+  }
+
+  run(): BoundedReport {
+    this.target.reset();
+    this.resetAnalysis();
+    let stopped = this.extend(-1);
+    this.report.firstPoints = this.stack.filter((p) => (p.enabled & (p.enabled - 1)) !== 0).length;
+    if (stopped) return this.report;
+    const share = this.o.share;
+    if (!share || share.of <= 1) {
+      this.report.complete = this.racesFirst();
+      return this.report;
+    }
+    return this.runShare(share.claim);
+  }
+
+  /**
+   * Sequential order: first the branches DPOR asked for on the main line (the first execution),
+   * shallowest first, each with its whole subtree; then the usual depth-first search over what
+   * is left. The main line is re-created from a saved copy of its points (its execution is
+   * deterministic), with the branches already explored marked done.
+   */
+  private racesFirst(): boolean {
+    if (!this.o.por) return this.dfs(0);
+    const main = this.stack.map(clonePoint);
+    const wanted: { j: number; q: number }[] = [];
+    main.forEach((p, j) => {
+      for (let s = p.backtrack & p.enabled & ~p.done & ~p.sleep; s !== 0; s &= s - 1) wanted.push({ j, q: lowest(s) });
+    });
+    for (const { j, q } of wanted) {
+      if (main[j].preempts + this.cost(main[j], q) > this.o.bound) continue;
+      if (this.o.shouldStop()) return false;
+      this.stack = main.map(clonePoint);
+      for (let i = 0; i < j; i++) this.stack[i].done = this.stack[i].enabled;
+      main[j].done |= bit(q);
+      if (this.branch(j, q) || !this.dfs(j + 1)) return false;
+    }
+    this.stack = main.map(clonePoint);
+    return this.dfs(0);
+  }
+
+  /**
+   * Parallel share: every worker computes the same first execution (the main line). Branches at
+   * its first SPLIT_POINTS points with a choice are tickets (those points are fully expanded, so
+   * no race found elsewhere can add to them); the last ticket is the rest of the main line.
+   * Workers claim tickets from a shared counter and search each ticket's subtree alone.
+   */
+  private runShare(claim: () => number): BoundedReport {
+    const main = this.stack.map(clonePoint);
+    const mainExec = this.lastExecution;
+    // the main line is reported once, by whoever takes the last ticket
+    this.uncount(mainExec);
+    const multi = main.map((p, j) => ((p.enabled & (p.enabled - 1)) !== 0 ? j : -1)).filter((j) => j >= 0).slice(0, SPLIT_POINTS);
+    const tickets: { j: number; q: number }[] = [];
+    for (const j of multi) {
+      const p = main[j];
+      for (let s = p.enabled & ~bit(p.thread); s !== 0; s &= s - 1) {
+        const q = lowest(s);
+        if (p.preempts + this.cost(p, q) <= this.o.bound) tickets.push({ j, q });
+        else this.report.overBound++;
+      }
+    }
+    const floor = multi.length ? multi[multi.length - 1] + 1 : 0;
+    let complete = true;
+    for (;;) {
+      const t = claim();
+      if (t > tickets.length) break;
+      if (this.o.shouldStop()) {
+        complete = false;
+        break;
+      }
+      this.stack = main.map(clonePoint);
+      if (t === tickets.length) {
+        if (mainExec) this.count(mainExec);
+        if (this.report.failure && this.o.stopOnFailure) return this.report;
+        for (const p of this.stack.slice(0, floor)) p.done = p.enabled;
+        if (!this.dfs(floor)) complete = false;
+      } else {
+        const { j, q } = tickets[t];
+        for (const p of this.stack.slice(0, j + 1)) p.done = p.enabled; // not ours below j
+        if (this.branch(j, q) || !this.dfs(j + 1)) complete = false;
+      }
+      if (this.report.failure && this.o.stopOnFailure) break;
+    }
+    this.report.complete = complete && !(this.report.failure && this.o.stopOnFailure);
+    return this.report;
+  }
+
+  /** Depth-first over the pending branches at depth ≥ floor; true when none is left. */
+  private dfs(floor: number): boolean {
+    for (;;) {
+      const next = this.nextBranch(floor);
+      if (!next) return true;
+      if (this.o.shouldStop()) return false;
+      if (this.branch(next.depth, next.thread)) return false;
+    }
+  }
+
+  // ---- choosing the next branch ----
+  private nextBranch(floor: number): { depth: number; thread: number } | null {
+    for (let j = this.stack.length - 1; j >= floor; j--) {
+      const p = this.stack[j];
+      let cand = (this.o.por ? p.backtrack : p.enabled) & p.enabled & ~p.done & ~(this.o.por ? p.sleep : 0);
+      while (cand !== 0) {
+        const q = lowest(cand);
+        cand &= ~bit(q);
+        if (p.preempts + this.cost(p, q) > this.o.bound) {
+          p.done |= bit(q);
+          this.report.overBound++;
+          continue;
+        }
+        return { depth: j, thread: q };
+      }
+    }
+    return null;
+  }
+
+  private cost(p: Point, q: number): number {
+    return !p.free && p.last >= 0 && (p.enabled & bit(p.last)) !== 0 && q !== p.last ? 1 : 0;
+  }
+
+  /** Rewinds to depth j and takes thread q there. Returns true when the search must stop. */
+  private branch(j: number, q: number): boolean {
+    while (this.stack.length > j + 1) this.pop();
+    const p = this.stack[j];
+    // the step taken before from here goes to sleep for the new branch
+    if (this.o.por) {
+      p.sleep |= bit(p.thread);
+      if (p.sleepLists === NO_SLEEP) p.sleepLists = [];
+      p.sleepLists[p.thread] = accessesOf(p);
+    }
+    this.stack.pop();
+    this.replayPrefix(j);
+    this.stack.push(p);
+    return this.extend(q);
+  }
+
+  /** Back at the root, then the first j steps of the stack again (runs of one M in one go). */
+  private replayPrefix(j: number): void {
+    this.target.reset();
+    this.resetAnalysis();
+    let i = 0;
+    while (i < j) {
+      const t = this.stack[i].thread;
+      let n = 0;
+      let k = i;
+      while (k < j && this.stack[k].thread === t) n += this.stack[k++].steps;
+      this.target.replay(t, n);
+      for (; i < k; i++) this.analyze(i, false);
+    }
+  }
+
+  private pop(): void {
+    const p = this.stack.pop() as Point;
+    if (!this.table || !p.footprint) return;
+    if (p.entry >= 0) this.table.finish(p.entry, p.footprint);
+    this.stack[this.stack.length - 1]?.host?.merge(p.footprint);
+  }
+
+  // ---- running an execution ----
+  /**
+   * Runs from the current top of the stack to the end of an execution. `forced` is the thread
+   * to take at the current top point (a branch), or -1 to start a new point.
+   */
+  private extend(forced: number): boolean {
+    const t = this.target;
+    let countdown = 0;
+    for (;;) {
+      if (--countdown <= 0) {
+        countdown = 64;
+        if (this.o.shouldStop()) return true;
+      }
+      let p: Point;
+      if (forced >= 0) {
+        p = this.stack[this.stack.length - 1];
+      } else {
+        if (t.halted) return this.finishExecution();
+        const enabled = t.enabled();
+        if (enabled === 0) {
+          t.settle();
+          return this.finishExecution();
+        }
+        const prev = this.stack[this.stack.length - 1];
+        p = this.newPoint(enabled, prev);
+        // states are looked up where paths meet again: at choice points after a yield
+        if (this.table && p.free && (enabled & (enabled - 1)) !== 0 && this.visited(p)) {
+          p.done = p.enabled;
+          this.stack.push(p);
+          this.report.prunedByHash++;
+          return false;
+        }
+        this.stack.push(p);
+      }
+      const q = forced >= 0 ? forced : this.choose(p);
+      forced = -1;
+      if (q < 0) {
+        this.report.sleepBlocked++;
+        return false;
+      }
+      if (p.preempts + this.cost(p, q) > this.o.bound) {
+        this.report.overBound++;
+        return false;
+      }
+      p.done |= bit(q);
+      p.backtrack |= bit(q);
+      p.thread = q;
+      const r = t.step(q);
+      p.steps = r.steps;
+      this.keepAccesses(p, this.stack.length - 1);
+      p.yielded = r.yielded;
+      p.host?.addRange(p.accPool, p.accAt, p.accLen, q);
+      this.analyze(this.stack.length - 1, this.o.por);
+    }
+  }
+
+  /** Copies the tracker's access list of the step at depth j into the pool. */
+  private keepAccesses(p: Point, j: number): void {
+    const prev = j > 0 ? this.stack[j - 1] : null;
+    let start = prev && prev.accPool === this.pool ? prev.accAt + prev.accLen : 0;
+    const tr = this.target.tracker;
+    const len = tr.length;
+    if (start + len > this.pool.length) {
+      // a new pool; the points of earlier steps keep the old one
+      this.pool = new Int32Array(Math.max(this.pool.length * 2, len + 1024));
+      start = 0;
+    }
+    const buf = tr.buffer;
+    const pool = this.pool;
+    for (let i = 0; i < len; i++) pool[start + i] = buf[i];
+    p.accPool = pool;
+    p.accAt = start;
+    p.accLen = len;
+  }
+
+  private newPoint(enabled: number, prev: Point | undefined): Point {
+    const last = prev ? prev.thread : -1;
+    const preempts = prev ? prev.preempts + this.cost(prev, prev.thread) : 0;
+    let sleep = 0;
+    let sleepLists: (AccessList | null)[] = NO_SLEEP;
+    if (prev && this.o.por) {
+      for (let s = prev.sleep; s !== 0; s &= s - 1) {
+        const q = lowest(s);
+        const l = prev.sleepLists[q];
+        if (l && q !== prev.thread && !conflicts(l, accessesOf(prev))) {
+          if (sleepLists === NO_SLEEP) sleepLists = [];
+          sleep |= bit(q);
+          sleepLists[q] = l;
+        }
+      }
+    }
+    return {
+      enabled, last, preempts, backtrack: 0, done: 0, sleep, sleepLists, thread: -1, steps: 0,
+      free: prev ? prev.yielded : true, yielded: false,
+      accAt: 0, accLen: 0, accPool: EMPTY, entry: -1,
+      footprint: null,
+      host: prev ? prev.host : null,
+    };
+  }
+
+  /**
+   * The running M continues unless it yielded; after a yield the next runnable M in id order
+   * runs (round robin); never an M asleep.
+   */
+  private choose(p: Point): number {
+    const awake = p.enabled & ~(this.o.por ? p.sleep : 0);
+    if (awake === 0) return -1;
+    if (p.last >= 0 && (awake & bit(p.last)) !== 0 && !p.free) return p.last;
+    const after = p.last >= 0 ? awake & ~((bit(p.last) << 1) - 1) : awake;
+    return lowest(after !== 0 ? after : awake);
+  }
+
+  /** State caching: true when this point's state was fully explored with at least this budget. */
+  private visited(p: Point): boolean {
+    const table = this.table as StateTable;
+    const [a, b] = this.target.fingerprint();
+    const budget = this.o.bound - p.preempts;
+    const e = table.get(a, b, p.last);
+    if (e && e.done && e.budget >= budget && (e.sleep & ~p.sleep) === 0) {
+      this.footprintRaces(e.footprint);
+      p.host?.merge(e.footprint);
+      return true;
+    }
+    if (!e || e.done) {
+      p.entry = table.put(a, b, p.last, budget, p.sleep);
+      p.footprint = new Footprint();
+      p.host = p.footprint;
+    }
+    return false;
+  }
+
+  /** The pruned subtree's threads and accesses may race with steps on the stack: branch there. */
+  private footprintRaces(f: Footprint): void {
+    if (!this.o.por) return;
+    for (let i = 0; i < this.stack.length; i++) {
+      const e = this.stack[i];
+      if (e.thread < 0) continue;
+      const others = f.threads & ~bit(e.thread);
+      if (others !== 0 && f.mayConflict(accessesOf(e))) {
+        for (let s = others; s !== 0; s &= s - 1) this.addBacktrack(i, lowest(s));
+      }
+    }
+  }
+
+  private finishExecution(): boolean {
+    const r = this.target.result();
+    const top = this.stack[this.stack.length - 1];
+    const preemptions = top ? top.preempts + (top.thread >= 0 ? this.cost(top, top.thread) : 0) : 0;
+    const choices = this.stack.filter((x) => x.thread >= 0).map((x) => x.thread);
+    const e: Execution = { result: r, schedule: r.schedule, preemptions, choices };
+    this.lastExecution = e;
+    this.count(e);
+    if (this.o.por && top) this.pendingSteps(top);
+    return this.isTarget(r) && this.o.stopOnFailure;
+  }
+
+  /**
+   * Ms still runnable at the end have a pending step nobody has seen, so no race with it was
+   * found: let each run at the last point (its real accesses then show the races further back).
+   */
+  private pendingSteps(top: Point): void {
+    for (let s = top.enabled & ~bit(top.thread); s !== 0; s &= s - 1) this.addBacktrack(this.stack.length - 1, lowest(s));
+  }
+
+  private isTarget(r: RunResult): boolean {
+    return this.o.isTarget ? this.o.isTarget(r) : isFailure(r);
+  }
+
+  private count(e: Execution): void {
+    this.report.executions++;
+    const key = outcomeKey(e.result);
+    this.report.outcomes.set(key, (this.report.outcomes.get(key) ?? 0) + 1);
+    this.o.onExecution?.(e);
+    if (this.isTarget(e.result) && !this.report.failure) this.report.failure = e;
+  }
+
+  private uncount(e: Execution | null): void {
+    if (!e) return;
+    this.report.executions--;
+    const key = outcomeKey(e.result);
+    const n = (this.report.outcomes.get(key) ?? 1) - 1;
+    if (n > 0) this.report.outcomes.set(key, n);
+    else this.report.outcomes.delete(key);
+    if (this.report.failure === e) this.report.failure = undefined;
+  }
+
+  // ---- DPOR: races over the access lists, happens-before by vector clocks ----
+  private resetAnalysis(): void {
+    this.threadClock = [];
+    this.addr.clear();
+    this.slots = 0;
+  }
+
+  private clockOf(t: number): Int32Array {
+    let c = this.threadClock[t];
+    if (!c) {
+      c = new Int32Array(NT);
+      this.threadClock[t] = c;
+    }
+    return c;
+  }
+
+  /** The record of a word: [lastWrite, lastRead by M 0..NT−1] at slot·(NT+1) in `recs`. */
+  private slotOf(w: number): number {
+    let s = this.addr.get(w);
+    if (s === undefined) {
+      s = this.slots++ * (NT + 1);
+      if (s + NT + 1 > this.recs.length) {
+        const n = new Int32Array(this.recs.length * 2);
+        n.set(this.recs);
+        this.recs = n;
+      }
+      this.recs.fill(-1, s, s + NT + 1);
+      this.addr.set(w, s);
+    }
+    return s;
+  }
+
+  /** Processes step j: finds its races (adding backtrack points when `race`), updates clocks. */
+  private analyze(j: number, race: boolean): void {
+    const e = this.stack[j];
+    const p = e.thread;
+    if (p >= NT) throw new Error(`explorer: M${p} is beyond the ${NT} threads the search tracks`);
+    const cp = this.clockOf(p);
+    const acc = e.accPool;
+    const a0 = e.accAt;
+    const a1 = e.accAt + e.accLen;
+    const joins = this.joins;
+    joins.length = 0;
+    for (let k = a0; k < a1; k += 2) {
+      const s = this.slotOf(acc[k]);
+      this.candidate(this.recs[s], p, cp, race, joins);
+      if (acc[k + 1] !== 0) for (let q = 0; q < NT; q++) if (q !== p) this.candidate(this.recs[s + 1 + q], p, cp, race, joins);
+    }
+    const clocks = this.clocks;
+    for (const i of joins) {
+      for (let q = 0; q < NT; q++) if (clocks[i * NT + q] > cp[q]) cp[q] = clocks[i * NT + q];
+    }
+    cp[p] = j + 1;
+    if ((j + 1) * NT > this.clocks.length) {
+      const n = new Int32Array(this.clocks.length * 2);
+      n.set(this.clocks);
+      this.clocks = n;
+    }
+    this.clocks.set(cp, j * NT);
+    for (let k = a0; k < a1; k += 2) {
+      const s = this.addr.get(acc[k]) as number;
+      if (acc[k + 1] !== 0) {
+        this.recs.fill(-1, s + 1, s + NT + 1);
+        this.recs[s] = j;
+      } else this.recs[s + 1 + p] = j;
+    }
+  }
+
+  private candidate(i: number, p: number, cp: Int32Array, race: boolean, joins: number[]): void {
+    if (i < 0) return;
+    const e = this.stack[i];
+    const q = e.thread;
+    if (q === p) return;
+    joins.push(i);
+    if (race && this.clocks[i * NT + q] > cp[q]) this.addBacktrack(i, p);
+  }
+
+  private addBacktrack(i: number, p: number): void {
+    const at = (k: number): void => {
+      const pt = this.stack[k];
+      pt.backtrack |= (pt.enabled & bit(p)) !== 0 ? bit(p) : pt.enabled;
+    };
+    at(i);
+    // bounded POR: also where the thread of step i was switched to (a cheaper place to branch)
+    const ti = this.stack[i].thread;
+    let c = i;
+    while (c > 0 && this.stack[c - 1].thread === ti) c--;
+    if (c !== i) at(c);
+  }
+}

@@ -1,0 +1,114 @@
+// The search on every core: worker threads (explore-worker) each compile the program from the
+// source texts they are handed and run the same search loop, taking seeds or search tickets
+// from counters in a SharedArrayBuffer. The caller waits synchronously (Atomics.wait plus
+// receiveMessageOnPort), so the CLI stays synchronous; cancel sets a shared flag the workers
+// poll between steps, and a worker that has not answered 200 ms later is terminated.
+import * as path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { RunResult } from '../api';
+import type { ParallelLimits, ParallelRunner } from './explorer';
+import type { Deviation } from './policy';
+import type { SearchOutcome, SearchSpec } from './search';
+import type { TargetOptions } from './target';
+
+/** Shared Int32Array layout. */
+export const S_STOP = 0; // 1 cancelled or limit, 2 a worker found a failure
+export const S_EXECUTIONS = 1;
+export const S_DONE = 2; // workers finished (the main thread waits on it)
+export const S_ROUNDS = 3; // ticket counters, one per round
+
+export interface WorkerInput {
+  /** The program as CompileInput without the loader: file paths and their texts. */
+  runtimeFiles: string[];
+  scenario: string;
+  sources: Record<string, string>;
+  target: TargetOptions;
+  spec: SearchSpec;
+  shared: SharedArrayBuffer;
+  maxExecutions: number;
+  deadline: number;
+  workers: number;
+  port: MessagePort;
+}
+
+export interface WorkerReply {
+  kind: 'done' | 'error';
+  error?: string;
+  executions?: number;
+  complete?: boolean;
+  boundCompleted?: number;
+  prunedByHash?: number;
+  sleepBlocked?: number;
+  outcomes?: string[];
+  seeds?: number;
+  failure?: { deviations: Deviation[]; result: RunResult; preemptions: number; atExecution: number };
+}
+
+/** The worker script: the bundle next to this one in dist/, or the TypeScript source under tsx. */
+export function workerScript(): { file: string; execArgv: string[] } {
+  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
+  return { file: path.join(__dirname, 'explore-worker.js'), execArgv: [] };
+}
+
+export interface ProgramSources {
+  runtimeFiles: string[];
+  scenario: string;
+  sources: Record<string, string>;
+}
+
+export function makeParallelRunner(program: ProgramSources, target: TargetOptions): ParallelRunner {
+  return (spec: SearchSpec, limits: ParallelLimits): SearchOutcome => runWorkers(program, target, spec, limits);
+}
+
+function runWorkers(program: ProgramSources, target: TargetOptions, spec: SearchSpec, limits: ParallelLimits): SearchOutcome {
+  const shared = new SharedArrayBuffer(4 * (S_ROUNDS + spec.bound + 2));
+  const s = new Int32Array(shared);
+  const script = workerScript();
+  const started: { worker: Worker; port: MessagePort; reply?: WorkerReply }[] = [];
+  for (let i = 0; i < limits.workers; i++) {
+    const { port1, port2 } = new MessageChannel();
+    const input: WorkerInput = { ...program, target, spec, shared, maxExecutions: limits.executions, deadline: limits.deadline, workers: limits.workers, port: port2 };
+    const worker = new Worker(script.file, { workerData: input, transferList: [port2], execArgv: script.execArgv });
+    worker.unref();
+    started.push({ worker, port: port1 });
+  }
+  let cancelAt = 0;
+  for (;;) {
+    const done = Atomics.load(s, S_DONE);
+    for (const w of started) {
+      if (w.reply) continue;
+      const m = receiveMessageOnPort(w.port);
+      if (m) w.reply = m.message as WorkerReply;
+    }
+    if (started.every((w) => w.reply)) break;
+    limits.onExecutions(Atomics.load(s, S_EXECUTIONS));
+    if (cancelAt === 0 && (limits.cancelled() || Date.now() >= limits.deadline)) {
+      Atomics.store(s, S_STOP, 1);
+      cancelAt = Date.now();
+    }
+    if (cancelAt > 0 && Date.now() - cancelAt > 200) break; // stragglers are terminated below
+    Atomics.wait(s, S_DONE, done, 20);
+  }
+  for (const w of started) void w.worker.terminate();
+  return merge(started.map((w) => w.reply).filter((r): r is WorkerReply => r !== undefined), limits.workers);
+}
+
+function merge(replies: WorkerReply[], workers: number): SearchOutcome {
+  const errors = replies.filter((r) => r.kind === 'error');
+  if (errors.length > 0 && errors.length === replies.length) throw new Error(`explorer worker failed: ${errors[0].error}`);
+  const ok = replies.filter((r) => r.kind === 'done');
+  const out: SearchOutcome = { executions: 0, complete: ok.length === workers, boundCompleted: Number.MAX_SAFE_INTEGER, prunedByHash: 0, sleepBlocked: 0, outcomes: new Set(), seeds: 0 };
+  for (const r of ok) {
+    out.executions += r.executions ?? 0;
+    out.complete &&= r.complete === true;
+    out.boundCompleted = Math.min(out.boundCompleted, r.boundCompleted ?? -1);
+    out.prunedByHash += r.prunedByHash ?? 0;
+    out.sleepBlocked += r.sleepBlocked ?? 0;
+    out.seeds += r.seeds ?? 0;
+    for (const k of r.outcomes ?? []) out.outcomes.add(k);
+    if (r.failure && (!out.failure || r.failure.preemptions < out.failure.preemptions)) out.failure = r.failure;
+  }
+  if (out.boundCompleted === Number.MAX_SAFE_INTEGER) out.boundCompleted = -1;
+  if (out.failure) out.complete = false;
+  return out;
+}

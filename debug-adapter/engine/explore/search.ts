@@ -1,0 +1,101 @@
+// One search loop, the same in the main thread and in a worker: the sampling strategies run
+// seed after seed, the exhaustive strategy runs iterative context bounding (bound 0, 1, …, K),
+// until a failure, a limit, or cancel. In a parallel run `claim(round)` hands out seeds or
+// search tickets from a counter shared by the workers.
+import type { RunResult } from '../api';
+import { BoundedSearch } from './bounded';
+import { runPolicy, sequenceChooser, type Deviation } from './policy';
+import { sample, type SamplingStrategy } from './sampling';
+import { isFailure, type ExploreTarget } from './target';
+
+export type StrategyChoice = 'dpor' | SamplingStrategy;
+
+export interface SearchSpec {
+  strategy: StrategyChoice;
+  /** Preemption bound K of the exhaustive strategy. */
+  bound: number;
+  seed: number;
+  pctDepth: number;
+  por: boolean;
+  hashing: boolean;
+  /** Choice points of the default execution (PCT's horizon). */
+  horizon: number;
+}
+
+export interface SearchControl {
+  shouldStop(): boolean;
+  /** Parallel runs: the next ticket of a round (seeds for sampling, branches for dpor). */
+  claim?: (round: number) => number;
+  workers?: number;
+  onExecution?(): void;
+}
+
+export interface FoundFailure {
+  deviations: Deviation[];
+  result: RunResult;
+  preemptions: number;
+  /** Executions done (by this searcher) when it was found. */
+  atExecution: number;
+}
+
+export interface SearchOutcome {
+  executions: number;
+  /** The bounded space was exhausted (dpor) — never for sampling. */
+  complete: boolean;
+  failure?: FoundFailure;
+  /** Highest bound whose round completed (−1: none). */
+  boundCompleted: number;
+  prunedByHash: number;
+  sleepBlocked: number;
+  outcomes: Set<string>;
+  /** Seeds tried (sampling). */
+  seeds: number;
+}
+
+export function runSearch(target: ExploreTarget, spec: SearchSpec, ctl: SearchControl): SearchOutcome {
+  const out: SearchOutcome = { executions: 0, complete: false, boundCompleted: -1, prunedByHash: 0, sleepBlocked: 0, outcomes: new Set(), seeds: 0 };
+  if (spec.strategy === 'dpor') return bounded(target, spec, ctl, out);
+  for (let i = 0; !ctl.shouldStop(); i++) {
+    const ticket = ctl.claim ? ctl.claim(0) : i;
+    const run = sample(target, { strategy: spec.strategy, seed: spec.seed + ticket, pctDepth: spec.pctDepth, horizon: spec.horizon, shouldStop: () => ctl.shouldStop() });
+    if (run.stopped) break;
+    out.executions++;
+    out.seeds++;
+    ctl.onExecution?.();
+    out.outcomes.add(`${run.result.outcome}|${run.result.message}`);
+    if (isFailure(run.result)) {
+      out.failure = { deviations: run.deviations, result: run.result, preemptions: run.preemptions, atExecution: out.executions };
+      break;
+    }
+  }
+  return out;
+}
+
+function bounded(target: ExploreTarget, spec: SearchSpec, ctl: SearchControl, out: SearchOutcome): SearchOutcome {
+  for (let k = 0; k <= spec.bound; k++) {
+    const search = new BoundedSearch(target, {
+      bound: k,
+      por: spec.por,
+      hashing: spec.hashing,
+      stopOnFailure: true,
+      shouldStop: () => ctl.shouldStop(),
+      onExecution: () => ctl.onExecution?.(),
+      share: ctl.claim && (ctl.workers ?? 1) > 1 ? { of: ctl.workers ?? 1, claim: () => (ctl.claim as (r: number) => number)(k) } : undefined,
+    });
+    const rep = search.run();
+    out.executions += rep.executions;
+    out.prunedByHash += rep.prunedByHash;
+    out.sleepBlocked += rep.sleepBlocked;
+    for (const key of rep.outcomes.keys()) out.outcomes.add(key);
+    if (rep.failure) {
+      // the deviation form of the failing execution (what shrinking edits)
+      const again = runPolicy(target, sequenceChooser(rep.failure.choices), () => false);
+      out.failure = { deviations: again.deviations, result: again.result, preemptions: again.preemptions, atExecution: out.executions };
+      return out;
+    }
+    if (!rep.complete) return out;
+    out.boundCompleted = k;
+  }
+  out.complete = true;
+  return out;
+}

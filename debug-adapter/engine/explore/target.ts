@@ -1,0 +1,135 @@
+// The program under exploration: one Machine run (fast, unobserved) up to the exploration root —
+// the first moment two Ms can run — and snapshotted there, so every execution restarts from the
+// root instead of from step 0. After each restore a fresh heap oracle is attached (I4's
+// schedule-independent "unlocked sweeper" flag off: the explorer hunts for its consequences).
+// The oracle therefore knows the allocations made after the root; a failing schedule is always
+// confirmed afterwards by a full replay from step 0 with a complete oracle.
+import type { Outcome, RunResult, ScheduleRecord } from '../api';
+import { Oracle, type Program } from '../index';
+import { Machine } from '../vm/machine';
+import type { MachineState } from '../vm/snapshot';
+import type { AccessList } from './access';
+import { fingerprint, MemoryHash } from './fingerprint';
+import { EventTracker } from './tracker';
+
+export interface TargetOptions {
+  gomaxprocs?: number;
+  maxSteps?: number;
+  /** Heap oracle on (default true; a plain SimC program with runtime `none` has no heap to check). */
+  oracle?: boolean;
+  /** Maintain state fingerprints (default true). */
+  hashing?: boolean;
+}
+
+/**
+ * The step budget of one explored execution: schedules that spin (a waiter that yields to a
+ * thread that never gets on) end with outcome `budget` here instead of at the VM's 10 million.
+ */
+export const EXPLORE_MAX_STEPS = 2_000_000;
+
+/** Outcomes that count as a failure the explorer reports. */
+export const FAILING: ReadonlySet<Outcome> = new Set(['throw', 'fault', 'invariant', 'deadlock', 'livelock']);
+
+export function isFailure(r: { outcome: Outcome }): boolean {
+  return FAILING.has(r.outcome);
+}
+
+/** The oracle options the explorer runs with: I4's per-acquisition flag is not a consequence. */
+export const EXPLORE_ORACLE = { flagUnlockedOwner: false } as const;
+
+export class ExploreTarget {
+  readonly vm: Machine;
+  readonly tracker: EventTracker;
+  readonly memHash: MemoryHash;
+  private readonly root: MachineState;
+  /** The schedule that leads from step 0 to the root. */
+  readonly rootSwitches: number[];
+  readonly rootSteps: number;
+  private detachOracle: (() => void) | null = null;
+  private readonly withOracle: boolean;
+  private readonly hashing: boolean;
+
+  constructor(
+    readonly program: Program,
+    readonly options: TargetOptions = {},
+  ) {
+    this.vm = new Machine(program, { gomaxprocs: options.gomaxprocs ?? 2, maxSteps: options.maxSteps ?? EXPLORE_MAX_STEPS });
+    this.vm.run(() => this.runnableCount() >= 2);
+    this.root = this.vm.snapshot();
+    this.rootSwitches = this.vm.switches.slice();
+    this.rootSteps = this.vm.steps;
+    this.withOracle = (options.oracle ?? true) && program.code.funcs.some((f) => f.name === 'runtime·mallocgc');
+    this.hashing = options.hashing ?? true;
+    this.memHash = new MemoryHash(this.vm);
+    this.memHash.setRoot();
+    this.tracker = new EventTracker(this.vm, this.hashing ? this.memHash : null);
+    this.vm.listen(this.tracker);
+    this.reset();
+  }
+
+  get gomaxprocs(): number {
+    return this.vm.gomaxprocs;
+  }
+
+  runnableCount(): number {
+    let n = 0;
+    for (const m of this.vm.ms) if (this.vm.isRunnable(m)) n++;
+    return n;
+  }
+
+  /** Back to the root, with a fresh oracle. */
+  reset(): void {
+    this.detachOracle?.();
+    this.detachOracle = null;
+    this.vm.restore(this.root);
+    this.memHash.reset();
+    if (this.withOracle) {
+      this.detachOracle = this.vm.listen(new Oracle(this.vm, EXPLORE_ORACLE));
+    }
+  }
+
+  /** The Ms that can run now, as a bit mask of M ids. */
+  enabled(): number {
+    let mask = 0;
+    for (const m of this.vm.ms) if (this.vm.isRunnable(m)) mask |= 1 << m.id;
+    return mask;
+  }
+
+  get halted(): boolean {
+    return this.vm.halted !== null;
+  }
+
+  /** Ends the run when no M can run (the machine reports the deadlock). */
+  settle(): void {
+    if (!this.vm.halted && this.enabled() === 0) this.vm.run();
+  }
+
+  /** One explorer step of M `t`; returns its access list. */
+  step(t: number): { steps: number; yielded: boolean } {
+    const steps = this.tracker.step(this.vm.ms[t]);
+    return { steps, yielded: this.tracker.yielded };
+  }
+
+  /** The last step's accesses (a copy). */
+  accesses(): AccessList {
+    return this.tracker.accesses();
+  }
+
+  /** Replays a known step exactly (no access recording). */
+  replay(t: number, steps: number): void {
+    this.tracker.replay(this.vm.ms[t], steps, false);
+  }
+
+  fingerprint(): [number, number] {
+    return fingerprint(this.vm, this.memHash);
+  }
+
+  result(): RunResult {
+    return this.vm.result();
+  }
+
+  /** The schedule of the current execution from step 0 (root prefix included). */
+  schedule(): ScheduleRecord {
+    return this.vm.result().schedule;
+  }
+}

@@ -1,0 +1,189 @@
+// Explorer steps: a machine listener that turns the VM's statements into the explorer's unit of
+// interleaving — a run of purely local statements followed by one statement that touches shared
+// memory (or scheduler state) — by pausing the machine before the statement after the first
+// visible one. It records each step's access list (for dependence) and feeds the incremental
+// memory hash (for state fingerprints). Local means: the executing goroutine's own stack.
+import type { Listener, Machine } from '../vm/machine';
+import { ACCESS_WRITE } from '../vm/instantiate';
+import type { Frame, Gor, Mach } from '../vm/threads';
+import { A_READ, A_WRITE, SCHED_READERS, SCHED_WRITERS, SYS_WRITERS, W_OUTPUT, W_RUNQ, W_SCHED, W_SYS, type AccessList } from './access';
+import type { MemoryHash } from './fingerprint';
+
+/** How a statement label is classified (by the builtin it calls, if any). */
+const enum LabelClass { Plain = 0, SchedWrite = 1, SchedRead = 2, Sys = 3, Output = 4, Unlock = 5, StopWorld = 6 }
+
+/** Large enough that a step only ends at a visible statement (or a block, or the program's end). */
+export const STEP_LIMIT = 1_000_000;
+
+export class EventTracker implements Listener {
+  private buf = new Int32Array(1024);
+  private len = 0;
+  private visible = false;
+  /** Explore mode: pause before the statement after a visible one. Off while replaying. */
+  private pausing = false;
+  /** Record access lists (off while replaying a known prefix). */
+  private recording = false;
+  private readonly classes: Int8Array[];
+  /** The last step yielded the M (gosched, osyield, park, a goroutine switch, a block): switching away is free. */
+  yielded = false;
+  private readonly sg0: number;
+
+  constructor(
+    private readonly vm: Machine,
+    private readonly hash: MemoryHash | null,
+  ) {
+    this.sg0 = vm.code.offsets.G.stackguard0;
+    this.classes = vm.code.funcs.map((f) =>
+      Int8Array.from(f.labels, (l) => (l.kind === 'builtin' && l.builtin ? classify(l.builtin) : LabelClass.Plain)),
+    );
+  }
+
+  /**
+   * Runs M `m` for one explorer step: local statements up to and including one visible
+   * statement. Returns the statements it ran; the step's accesses are in `accesses()`.
+   */
+  step(m: Mach): number {
+    this.begin(true);
+    const before = m.curg;
+    const state = m.state;
+    const used = this.vm.step(m, STEP_LIMIT);
+    this.finish(m, before, state);
+    return used;
+  }
+
+  /** Replays `n` statements of M `m` exactly (a known prefix); records accesses only if asked. */
+  replay(m: Mach, n: number, record: boolean): number {
+    this.begin(false, record);
+    const before = m.curg;
+    const state = m.state;
+    const used = this.vm.step(m, n);
+    if (record) this.finish(m, before, state);
+    this.recording = false;
+    return used;
+  }
+
+  /** The access list of the last step (a copy the caller may keep). */
+  accesses(): AccessList {
+    return this.buf.slice(0, this.len);
+  }
+
+  /** The last step's access list in place: valid until the next step. */
+  get buffer(): Int32Array {
+    return this.buf;
+  }
+  get length(): number {
+    return this.len;
+  }
+
+  private begin(pausing: boolean, record = true): void {
+    this.len = 0;
+    this.yielded = false;
+    this.visible = false;
+    this.pausing = pausing;
+    this.recording = record;
+  }
+
+  private finish(m: Mach, before: Gor | null, state: string): void {
+    this.pausing = false;
+    if (m.curg !== before || m.state !== state) {
+      this.sched(A_WRITE);
+      this.yielded = true;
+    }
+    const b = m.block;
+    if (b) {
+      this.yielded = true;
+      if (b.k === 'lock') this.push(b.addr >>> 2, A_WRITE);
+      else if (b.k === 'note') this.push(b.addr >>> 2, A_READ);
+      else this.push(W_SCHED, A_READ);
+    }
+    this.recording = false;
+  }
+
+  private push(word: number, kind: number): void {
+    if (!this.recording) return;
+    if (this.len + 2 > this.buf.length) {
+      const n = new Int32Array(this.buf.length * 2);
+      n.set(this.buf);
+      this.buf = n;
+    }
+    this.buf[this.len++] = word;
+    this.buf[this.len++] = kind;
+  }
+
+  private sched(kind: number): void {
+    this.push(W_RUNQ, kind);
+    this.push(W_SCHED, kind);
+    this.visible = true;
+  }
+
+  private preemptWord(g: Gor): number {
+    return (g.addr + this.sg0) >>> 2;
+  }
+
+  // ---- listener ----
+  onAccess(addr: number, size: number, flags: number, m: Mach): void {
+    const g = m.exec;
+    if (addr >= g.stackLo && addr < g.stackHi) return; // the goroutine's own stack: local
+    const write = (flags & ACCESS_WRITE) !== 0;
+    const first = addr >>> 2;
+    const last = (addr + size - 1) >>> 2;
+    for (let w = first; w <= last; w++) {
+      this.push(w, write ? A_WRITE : A_READ);
+      if (write && this.hash) this.hash.written(w);
+    }
+    this.visible = true;
+  }
+
+  onStatement(m: Mach, fr: Frame, label: number): boolean {
+    if (this.pausing && this.visible) return true;
+    this.classifyStatement(m, fr, label);
+    return false;
+  }
+
+  onResumed(m: Mach, fr: Frame, label: number): void {
+    this.classifyStatement(m, fr, label);
+  }
+
+  onCall(m: Mach, fr: Frame): void {
+    // a non-NOSPLIT prologue reads (and may reset) the goroutine's preemption request
+    if (this.vm.code.funcs[fr.fn].nosplit || m.exec.isG0) return;
+    this.push(this.preemptWord(m.exec), A_WRITE);
+    this.visible = true;
+  }
+
+  onPreempt(g: Gor): void {
+    this.push(this.preemptWord(g), A_WRITE);
+    this.sched(A_WRITE);
+    this.yielded = true;
+  }
+
+  private classifyStatement(m: Mach, fr: Frame, label: number): void {
+    const c = this.classes[fr.fn][label];
+    if (c === LabelClass.Plain) return;
+    switch (c) {
+      case LabelClass.SchedWrite:
+        this.sched(A_WRITE);
+        this.yielded = true;
+        break;
+      case LabelClass.SchedRead: this.sched(A_READ); break;
+      case LabelClass.Sys: this.push(W_SYS, A_WRITE); break;
+      case LabelClass.Output: this.push(W_OUTPUT, A_WRITE); break;
+      case LabelClass.Unlock: this.push(this.preemptWord(m.exec), A_WRITE); break;
+      case LabelClass.StopWorld:
+        this.sched(A_WRITE);
+        for (const g of this.vm.gs) if (!g.isG0) this.push(this.preemptWord(g), A_WRITE);
+        break;
+    }
+    this.visible = true;
+  }
+}
+
+function classify(builtin: string): LabelClass {
+  if (builtin === 'runtime·stoptheworld' || builtin === 'runtime·starttheworld') return LabelClass.StopWorld;
+  if (SCHED_WRITERS.has(builtin)) return LabelClass.SchedWrite;
+  if (SCHED_READERS.has(builtin)) return LabelClass.SchedRead;
+  if (SYS_WRITERS.has(builtin)) return LabelClass.Sys;
+  if (builtin === 'runtime·printf') return LabelClass.Output;
+  if (builtin === 'runtime·unlock') return LabelClass.Unlock;
+  return LabelClass.Plain;
+}
