@@ -6,6 +6,7 @@
 // assigned from them (the runtime's `sg`).
 import type { Decl, Expr, Loc, Stmt, TranslationUnit } from '../../debug-adapter/engine/lang/ast';
 import type { Symbol } from '../../debug-adapter/engine/lang/types';
+import { exprChildren, stmtParts } from './astWalk';
 import { memberBase } from './symbolIndex';
 
 export const SWEEPGEN_LEGEND = 'Relative to H = `runtime·mheap.sweepgen`: **H−2** needs sweeping · **H−1** being swept · **H** swept. H grows by 2 at every GC, with the world stopped.';
@@ -37,46 +38,14 @@ export function exprPathAt(unit: TranslationUnit, at: Loc): ExprPath | undefined
 }
 
 function findInStmt(s: Stmt, at: Loc, chain: Expr[]): boolean {
-  const exprs: Expr[] = [];
-  const stmts: Stmt[] = [];
-  switch (s.k) {
-    case 'block': stmts.push(...s.body); break;
-    case 'expr': exprs.push(s.e); break;
-    case 'decl':
-      for (const d of s.decls) if (d.init?.k === 'expr') exprs.push(d.init.e);
-      break;
-    case 'if': exprs.push(s.cond); stmts.push(s.then, ...(s.else ? [s.else] : [])); break;
-    case 'while': case 'do': exprs.push(s.cond); stmts.push(s.body); break;
-    case 'for':
-      if (s.cond) exprs.push(s.cond);
-      if (s.post) exprs.push(s.post);
-      stmts.push(...(s.init ? [s.init] : []), s.body);
-      break;
-    case 'switch': exprs.push(s.e); stmts.push(s.body); break;
-    case 'case': exprs.push(s.value); break;
-    case 'return': if (s.e) exprs.push(s.e); break;
-    case 'go': exprs.push(s.call); break;
-    default:
-  }
+  const { exprs, stmts } = stmtParts(s);
   return exprs.some((e) => findInExpr(e, at, chain)) || stmts.some((x) => findInStmt(x, at, chain));
-}
-
-function children(e: Expr): Expr[] {
-  switch (e.k) {
-    case 'unary': case 'postfix': case 'sizeofExpr': case 'cast': return [e.e];
-    case 'binary': case 'assign': return [e.l, e.r];
-    case 'cond': return [e.c, e.a, e.b];
-    case 'call': return [e.callee, ...e.args];
-    case 'index': return [e.a, e.i];
-    case 'member': return [e.e];
-    default: return [];
-  }
 }
 
 function findInExpr(e: Expr, at: Loc, chain: Expr[]): boolean {
   chain.push(e);
   if ((e.k === 'ident' && sameLoc(e.loc, at)) || (e.k === 'member' && sameLoc(e.nameLoc, at))) return true;
-  if (children(e).some((c) => findInExpr(c, at, chain))) return true;
+  if (exprChildren(e).some((c) => findInExpr(c, at, chain))) return true;
   chain.pop();
   return false;
 }
@@ -86,20 +55,13 @@ function hAliases(func: Extract<Decl, { k: 'func' }>): Set<Symbol> {
   const out = new Set<Symbol>();
   const visitExpr = (e: Expr): void => {
     if (e.k === 'assign' && e.op === '=' && e.l.k === 'ident' && e.l.sym && isHeapSweepgen(e.r)) out.add(e.l.sym);
-    children(e).forEach(visitExpr);
+    exprChildren(e).forEach(visitExpr);
   };
   const visitStmt = (s: Stmt): void => {
-    switch (s.k) {
-      case 'block': s.body.forEach(visitStmt); return;
-      case 'expr': return visitExpr(s.e);
-      case 'decl':
-        for (const d of s.decls) if (d.init?.k === 'expr' && d.sym && isHeapSweepgen(d.init.e)) out.add(d.sym);
-        return;
-      case 'if': visitStmt(s.then); if (s.else) visitStmt(s.else); return;
-      case 'while': case 'do': case 'for': visitStmt(s.body); return;
-      case 'switch': visitStmt(s.body); return;
-      default:
-    }
+    if (s.k === 'decl') for (const d of s.decls) if (d.init?.k === 'expr' && d.sym && isHeapSweepgen(d.init.e)) out.add(d.sym);
+    const { exprs, stmts } = stmtParts(s);
+    exprs.forEach(visitExpr);
+    stmts.forEach(visitStmt);
   };
   if (func.body) visitStmt(func.body);
   return out;

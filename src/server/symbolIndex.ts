@@ -8,6 +8,7 @@ import type { Analysis } from '../../debug-adapter/engine';
 import type { Decl, Expr, Initializer, Loc, Stmt, TypeSyntax } from '../../debug-adapter/engine/lang/ast';
 import type { CheckedProgram, LocalSym } from '../../debug-adapter/engine/lang/checker';
 import { BASE_TYPES, type StructType, type Symbol, type Type } from '../../debug-adapter/engine/lang/types';
+import { exprChildren, stmtParts } from './astWalk';
 import type { Pos, SourceCache, SourceFile } from './sourceText';
 
 export type DefKind =
@@ -357,43 +358,19 @@ class IndexBuilder {
 
   // ---- statements ----
   private stmt(s: Stmt): void {
-    switch (s.k) {
-      case 'block':
-        this.blockEnds.push(s.endLoc);
-        for (const x of s.body) this.stmt(x);
-        this.blockEnds.pop();
-        return;
-      case 'expr': return this.expr(s.e);
-      case 'decl':
-        for (const d of s.decls) this.localDecl(d);
-        return;
-      case 'if':
-        this.expr(s.cond);
-        this.stmt(s.then);
-        if (s.else) this.stmt(s.else);
-        return;
-      case 'while':
-      case 'do':
-        this.expr(s.cond);
-        this.stmt(s.body);
-        return;
-      case 'for':
-        if (s.init) this.stmt(s.init);
-        if (s.cond) this.expr(s.cond);
-        if (s.post) this.expr(s.post);
-        this.stmt(s.body);
-        return;
-      case 'switch':
-        this.expr(s.e);
-        this.stmt(s.body);
-        return;
-      case 'case': return this.expr(s.value);
-      case 'return':
-        if (s.e) this.expr(s.e);
-        return;
-      case 'go': return this.expr(s.call);
-      default:
+    if (s.k === 'block') {
+      this.blockEnds.push(s.endLoc);
+      for (const x of s.body) this.stmt(x);
+      this.blockEnds.pop();
+      return;
     }
+    if (s.k === 'decl') {
+      for (const d of s.decls) this.localDecl(d);
+      return;
+    }
+    const { exprs, stmts } = stmtParts(s);
+    for (const e of exprs) this.expr(e);
+    for (const x of stmts) this.stmt(x);
   }
 
   private localDecl(d: Extract<Decl, { k: 'var' }>): void {
@@ -435,45 +412,15 @@ class IndexBuilder {
 
   // ---- expressions ----
   private expr(e: Expr): void {
-    switch (e.k) {
-      case 'ident':
-        if (e.sym) this.ix.occur(symbolKey(e.sym, this.localKeys), e.name, e.loc);
-        return;
-      case 'unary':
-      case 'postfix':
-      case 'sizeofExpr':
-        return this.expr(e.e);
-      case 'binary':
-      case 'assign':
-        this.expr(e.l);
-        this.expr(e.r);
-        return;
-      case 'cond':
-        this.expr(e.c);
-        this.expr(e.a);
-        this.expr(e.b);
-        return;
-      case 'call':
-        this.expr(e.callee);
-        for (const x of e.args) this.expr(x);
-        return;
-      case 'index':
-        this.expr(e.a);
-        this.expr(e.i);
-        return;
-      case 'member': {
-        this.expr(e.e);
-        const st = memberBase(e.e.ty, e.arrow);
-        if (st) this.ix.occur(fieldKey(st.tag, e.name), e.name, e.nameLoc);
-        return;
-      }
-      case 'cast':
-        this.typeSyntax(e.type);
-        return this.expr(e.e);
-      case 'sizeofType':
-        return this.typeSyntax(e.type);
-      default:
+    if (e.k === 'ident') {
+      if (e.sym) this.ix.occur(symbolKey(e.sym, this.localKeys), e.name, e.loc);
+      return;
     }
+    for (const c of exprChildren(e)) this.expr(c);
+    if (e.k === 'member') {
+      const st = memberBase(e.e.ty, e.arrow);
+      if (st) this.ix.occur(fieldKey(st.tag, e.name), e.name, e.nameLoc);
+    } else if (e.k === 'cast' || e.k === 'sizeofType') this.typeSyntax(e.type);
   }
 
   /** Macro names as written in every file of the program, and in #ifdef/#ifndef/#undef lines. */
