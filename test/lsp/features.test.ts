@@ -3,7 +3,7 @@
 // scenario into a model file, references across scenario and model, document symbols, and
 // completion of members and names. The scenario is an unsaved buffer; the model is on disk.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -112,7 +112,6 @@ describe('hover', () => {
 
   test('on the CAS in the model: what the CAS does to the sweep state', async () => {
     const file = path.join(MODELS, 'common', 'mcentral.simc');
-    const { readFileSync } = await import('node:fs');
     const text = readFileSync(file, 'utf8');
     const p = positionOf(text, 'runtime·cas(&s->sweepgen', '&s->'.length + 'runtime·cas('.length);
     const h = await client.at<Hover>('textDocument/hover', file, p.line, p.character);
@@ -121,7 +120,6 @@ describe('hover', () => {
 
   test('on the heap sweepgen where a GC starts a cycle', async () => {
     const file = path.join(MODELS, 'common', 'mgc0.simc');
-    const { readFileSync } = await import('node:fs');
     const p = positionOf(readFileSync(file, 'utf8'), 'runtime·mheap.sweepgen += 2', 'runtime·mheap.'.length + 2);
     const h = await client.at<Hover>('textDocument/hover', file, p.line, p.character);
     assert.match(h.contents.value, /uint32 MHeap\.sweepgen/);
@@ -171,7 +169,6 @@ describe('navigation', () => {
     const loc = await client.at<Location | null>('textDocument/definition', scenario, p.line, p.character);
     assert.ok(loc);
     assert.equal(loc.uri, uriOf(path.join(MODELS, 'common', 'malloc.simc')));
-    const { readFileSync } = await import('node:fs');
     const model = readFileSync(path.join(MODELS, 'common', 'malloc.simc'), 'utf8');
     assert.deepEqual(loc.range.start, positionOf(model, '\nruntime·mallocgc(', 1));
   });
@@ -180,7 +177,6 @@ describe('navigation', () => {
     const p = at('s->sweepgen', 4);
     const loc = await client.at<Location>('textDocument/definition', scenario, p.line, p.character);
     assert.equal(loc.uri, uriOf(path.join(MODELS, 'common', 'malloc-h.simc')));
-    const { readFileSync } = await import('node:fs');
     const header = readFileSync(path.join(MODELS, 'common', 'malloc-h.simc'), 'utf8');
     assert.deepEqual(loc.range.start, positionOf(header, 'sweepgen;', 0, 0));
     const t = at('MSpan *lastspan');
@@ -210,7 +206,6 @@ describe('navigation', () => {
 
   test('definition on an #include string opens the included file', async () => {
     const file = path.join(MODELS, 'f8e4a2e', 'runtime.simc');
-    const { readFileSync } = await import('node:fs');
     const p = positionOf(readFileSync(file, 'utf8'), '"../common/mheap.simc"', 5);
     const loc = await client.at<Location>('textDocument/definition', file, p.line, p.character);
     assert.deepEqual(loc, { uri: uriOf(path.join(MODELS, 'common', 'mheap.simc')), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
