@@ -28,7 +28,8 @@ export interface OracleOptions {
 }
 
 export class Oracle implements Listener {
-  private readonly heap: HeapView;
+  /** The runtime's heap, read through its own struct layouts. */
+  readonly heap: HeapView;
   private readonly registry = new Map<number, { size: number; noscan: boolean }>();
   /** mallocgc calls in progress: their flag and the H they started under. */
   private readonly pendingMalloc = new Map<Frame, { flag: number; H: number }>();
@@ -51,6 +52,14 @@ export class Oracle implements Listener {
     this.lastH = this.heap.H;
     const idx = (name: string) => vm.code.funcs.findIndex((f) => f.name === name);
     this.fn = { mallocgc: idx('runtime·mallocgc'), free: idx('runtime·free'), gcmark: idx('gcmark'), sweep: idx('runtime·MSpan_Sweep') };
+  }
+
+  /**
+   * The oracle's own view of the live heap: every object mallocgc handed out that is not
+   * freed and, at the last G6, was reachable from the roots. Keyed by object base.
+   */
+  live(): ReadonlyMap<number, { readonly size: number; readonly noscan: boolean }> {
+    return this.registry;
   }
 
   // ---- listener ----
