@@ -63,7 +63,26 @@ function nowX(a: TimelineAnswer): number {
   return before === 0 ? LABEL_W + 2 : xOf(before - 1) + STEP / 2;
 }
 
-function render(a: TimelineAnswer): void {
+/**
+ * The lanes the adapter names (the Ms and goroutines that exist now) plus those of any event's
+ * M or goroutine that does not exist at this position (after travelling back, later ones).
+ */
+function withEventLanes(a: TimelineAnswer): TimelineAnswer {
+  const lanes = [...a.lanes];
+  const add = (name: string): void => {
+    if (!lanes.includes(name)) lanes.push(name);
+  };
+  for (const e of a.events) {
+    if (e.m !== undefined) add(`M${e.m}`);
+    if (e.g !== undefined) add(`g${e.g}`);
+  }
+  const rank = (n: string): number => (n.startsWith('M') ? 0 : 1e9) + Number(n.slice(1));
+  lanes.sort((x, y) => rank(x) - rank(y));
+  return { ...a, lanes };
+}
+
+function render(given: TimelineAnswer): void {
+  const a = withEventLanes(given);
   answer = a;
   const n = a.events.length;
   const width = LABEL_W + Math.max(1, n) * STEP + STEP + 90;

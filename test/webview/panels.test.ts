@@ -312,6 +312,10 @@ describe('Timeline panel', () => {
     await p.send({ type: 'timeline', answer: a, focusLane: 'M1' });
     await p.page.waitForSelector('#plot g.event');
     assert.deepEqual(await p.page.locator('#plot g.lane').evaluateAll((gs) => gs.map((g) => (g as SVGGElement).dataset.lane)), a.lanes);
+    // after travelling back, goroutines that do not exist yet keep their lanes
+    await p.send({ type: 'timeline', answer: { ...a, lanes: ['M0', 'g1'] }, focusLane: 'M1' });
+    assert.deepEqual(await p.page.locator('#plot g.lane').evaluateAll((gs) => gs.map((g) => (g as SVGGElement).dataset.lane)), a.lanes.filter((l) => a.events.some((e) => `M${e.m}` === l || `g${e.g}` === l) || l === 'M0' || l === 'g1'));
+    await p.send({ type: 'timeline', answer: a, focusLane: 'M1' });
     assert.equal(await p.page.locator('#plot g.event').count(), a.events.length);
     assert.equal(await p.page.getAttribute('#plot g.lane[data-lane="M1"] rect', 'class'), 'lane-bg focused');
     assert.match(await text(p, '#summary'), new RegExp(`^position ${a.position} of ${a.furthest} · ${a.events.length} events`));
