@@ -59,7 +59,7 @@ export function complete(cx: CompletionContext, p: Pos): CompletionItem[] {
 }
 
 /** Tokens of the document up to the cursor (the lexer stops nowhere, so take the prefix). */
-function tokensBefore(src: SourceFile, p: Pos): Token[] {
+export function tokensBefore(src: SourceFile, p: Pos): Token[] {
   const out: Token[] = [];
   for (const t of src.tokens) {
     if (t.line > p.line || (t.line === p.line && t.column >= p.column)) break;

@@ -13,8 +13,10 @@ import {
   TextDocumentSyncKind,
   type CompletionItem,
   type Diagnostic as LspDiagnostic,
+  type DocumentHighlight,
   type DocumentSymbol,
   type Hover,
+  type SignatureHelp,
   type Location,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -25,6 +27,7 @@ import { DocumentStore } from './documents';
 import { hoverMarkdown } from './hover';
 import { definitionTarget, documentSymbols, includeTarget, lspRange, references, resolveAt, type Span } from './navigation';
 import { RuntimeChooser } from './runtimeChoice';
+import { signatureHelp } from './signatureHelp';
 import type { Pos, SourceFile } from './sourceText';
 
 const DEBOUNCE_MS = 200;
@@ -214,6 +217,8 @@ connection.onInitialize((params) => {
       referencesProvider: true,
       documentSymbolProvider: true,
       completionProvider: { triggerCharacters: ['.', '>'], resolveProvider: true },
+      signatureHelpProvider: { triggerCharacters: ['(', ','] },
+      documentHighlightProvider: true,
     },
   };
 });
@@ -294,6 +299,28 @@ connection.onReferences(
     const local = found.def.kind === 'local' || found.def.kind === 'parameter';
     const others = local ? [] : analyzer.sameRuntime(r.target.runtime.name).filter((o) => o !== r);
     return references([r.index, ...others.map((o) => o.index)], found.def, includeDeclaration).map(location);
+  }),
+);
+
+connection.onDocumentHighlight(
+  guarded('documentHighlight', [], async (params: unknown): Promise<DocumentHighlight[]> => {
+    const at = docPos(params);
+    const got = at && (await positioned(at));
+    if (!at || !got) return [];
+    const found = resolveAt(got.r.index, got.src, at.file, at.pos);
+    if (!found) return [];
+    return references([got.r.index], found.def, true)
+      .filter((s) => s.file === at.file)
+      .map((s) => ({ range: location(s).range }));
+  }),
+);
+
+connection.onSignatureHelp(
+  guarded('signatureHelp', null, async (params: unknown): Promise<SignatureHelp | null> => {
+    const at = docPos(params);
+    const got = at && (await positioned(at));
+    if (!at || !got) return null;
+    return signatureHelp(got.r.index, got.src, at.file, at.pos, sourceOf);
   }),
 );
 

@@ -230,6 +230,38 @@ describe('navigation', () => {
   });
 });
 
+describe('signature help and highlights', () => {
+  interface SignatureHelp {
+    signatures: { label: string; parameters: { label: [number, number] }[]; documentation?: { value: string } }[];
+    activeParameter: number;
+  }
+
+  test('inside a call of a model function: its signature, the argument under the cursor, its doc', async () => {
+    const p = at('mallocgc(16, ', 'mallocgc(16, '.length);
+    const h = await client.at<SignatureHelp>('textDocument/signatureHelp', scenario, p.line, p.character);
+    const sig = h.signatures[0];
+    assert.equal(sig.label, 'void* runtime·mallocgc(uintptr size, uintptr typ, uint32 flag)');
+    assert.equal(h.activeParameter, 1);
+    assert.equal(sig.label.slice(...sig.parameters[1].label), 'uintptr typ');
+    assert.match(sig.documentation?.value ?? '', /Allocate an object/);
+  });
+
+  test('inside a nested call the innermost one counts; outside any call there is none', async () => {
+    const p = at('runtime·MHeap_LookupMaybe(&runtime·mheap, ', 'runtime·MHeap_LookupMaybe(&runtime·mheap, '.length);
+    const h = await client.at<SignatureHelp>('textDocument/signatureHelp', scenario, p.line, p.character);
+    assert.match(h.signatures[0].label, /^MSpan\* runtime·MHeap_LookupMaybe\(MHeap\* h, void\* v\)$/);
+    assert.equal(h.activeParameter, 1);
+    const outside = at('\tint32 i;');
+    assert.equal(await client.at('textDocument/signatureHelp', scenario, outside.line, outside.character + 1), null);
+  });
+
+  test('highlights of a local: every use in its function', async () => {
+    const s = at('s != nil');
+    const hs = await client.at<{ range: Range }[]>('textDocument/documentHighlight', scenario, s.line, s.character);
+    assert.deepEqual(hs.map((h) => h.range.start), [at('*s;', 1), at('s = runtime'), at('s != nil'), at('s->sweepgen'), at('= s;', 2)]);
+  });
+});
+
 describe('completion', () => {
   const typing = (line: string): { text: string; line: number; character: number } => {
     const text = SCENARIO.replace('\t\t\tlastspan = s;\n', `\t\t\tlastspan = s;\n${line}\n`);

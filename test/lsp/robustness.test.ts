@@ -33,10 +33,14 @@ async function stillServing(): Promise<void> {
 const uriOfParams = (p: unknown): unknown =>
   typeof p === 'object' && p !== null && 'textDocument' in p ? (p.textDocument as { uri?: unknown } | null)?.uri : undefined;
 
-const FEATURES = ['textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/completion'];
+const FEATURES = [
+  'textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/completion',
+  'textDocument/documentHighlight', 'textDocument/signatureHelp',
+];
+const LISTS = new Set(['textDocument/references', 'textDocument/completion', 'textDocument/documentHighlight']);
 
 test('positions out of range get empty answers', async () => {
-  const empty = (method: string): unknown => (method === 'textDocument/references' || method === 'textDocument/completion' ? [] : null);
+  const empty = (method: string): unknown => (LISTS.has(method) ? [] : null);
   for (const method of FEATURES) {
     for (const [line, character] of [[999, 0], [0, 999], [100000, 100000], [7, 0]]) {
       const r = await client.at<unknown>(method, file, line, character, { context: { includeDeclaration: true } });
