@@ -1,8 +1,9 @@
 // The SimC language server (LSP over stdio or IPC): diagnostics as you type (debounced),
-// hover, go to definition, find references, document symbols and completion, for scenarios
-// analysed together with the runtime model they run on and for the model's own files. The
-// front end is the engine's; unsaved buffers overlay the disk. Every handler is guarded: an
-// exception or malformed request is logged and answered with an empty result.
+// hover, go to definition, find references, highlights, document symbols, completion and
+// signature help, for scenarios analysed together with the runtime model they run on and for
+// the model's own files. The front end is the engine's; unsaved buffers overlay the disk.
+// Every handler is guarded: an exception or malformed request is logged and answered with an
+// empty result.
 import * as path from 'node:path';
 import {
   createConnection,
