@@ -35,6 +35,9 @@ const scenarios: [string, string][] = [
   ...readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.simc')).map((f): [string, string] => [f, readFileSync(path.join(root, 'examples', f), 'utf8')]),
   ...readdirSync(path.join(root, 'test', 'conformance')).filter((f) => f.endsWith('.simc')).slice(0, 6)
     .map((f): [string, string] => [`conformance/${f}`, readFileSync(path.join(root, 'test', 'conformance', f), 'utf8')]),
+  // an #include goes through analyze() itself (the included file could be one of the model's)
+  ['conformance/include.simc', readFileSync(path.join(root, 'test', 'conformance', 'include.simc'), 'utf8')],
+  ['NOSPLIT and a model macro in a function-like macro', '#define MARKED(w) (((w) & bitMarked) != 0)\n#pragma textflag NOSPLIT\nbool\nmarked(uintptr w)\n{\n\treturn MARKED(w);\n}\nvoid\nmain(void)\n{\n\tmarked(0);\n}\n'],
   ['redefines a model macro', '#undef bitMarked\n#define bitMarked 7\nuintptr x = bitMarked | bitMask;\nvoid\nmain(void)\n{\n}\n'],
   ['undefines a model macro and uses it', '#undef bitMarked\nuintptr x = bitMarked;\nvoid\nmain(void)\n{\n}\n'],
   ['function-like macro of its own', '#define TWICE(a) ((a)+(a))\nuintptr x = TWICE(bitScan);\nvoid\nmain(void)\n{\n}\n'],
