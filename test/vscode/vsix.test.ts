@@ -1,17 +1,15 @@
 // Packaging: `vsce package` (the same command as `npm run package`) builds a VSIX that holds
 // exactly the bundles in dist/, media CSS and icons, the runtime models, the examples workspace,
 // the language files package.json points at, README, LICENSE, the icon and the manifest — no
-// sources, tests or node_modules — and whose debugger program is inside it. The VSIX then
-// installs into a clean code-server.
+// sources, tests or node_modules — and whose debugger program is inside it. (Installing it into
+// a clean code-server and debugging from it: extensionHost.test.ts.)
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ensureRealVsCode } from './harness/install';
-import { CACHE_DIR, CODE_SERVER_BIN, REPO_ROOT, RUNS_DIR } from './harness/paths';
+import { CACHE_DIR, REPO_ROOT } from './harness/paths';
+import { packageVsix } from './harness/vsix';
 import { listZip } from './harness/zip';
-import { runHostTests } from './runHostTests';
 
 const VSIX = path.join(CACHE_DIR, 'test-package', 'sweepscope.vsix');
 
@@ -31,17 +29,7 @@ function filesUnder(dir: string, keep: (rel: string) => boolean = () => true): s
   return out.filter(keep);
 }
 
-function vsce(args: string[]): string {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, `vsce ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-before(() => {
-  fs.mkdirSync(path.dirname(VSIX), { recursive: true });
-  fs.rmSync(VSIX, { force: true });
-  vsce(['package', '--no-dependencies', '--allow-missing-repository', '--out', VSIX]);
-});
+before(() => packageVsix(VSIX));
 
 after(() => fs.rmSync(path.dirname(VSIX), { recursive: true, force: true }));
 
@@ -78,26 +66,4 @@ test('the debugger program, the icon and the walkthrough media named by package.
   const media = walkthroughs.flatMap((w) => w.steps.map((s) => s.media.markdown)).filter((m): m is string => m !== undefined);
   assert.ok(media.length > 0, 'a walkthrough is contributed');
   for (const m of media) assert.ok(inside.has(`extension/${m}`), `walkthrough media ${m} is in the VSIX`);
-});
-
-test('the VSIX installs into a clean code-server, and its examples debug from the installed copy', async () => {
-  ensureRealVsCode();
-  fs.mkdirSync(RUNS_DIR, { recursive: true });
-  const run = fs.mkdtempSync(path.join(RUNS_DIR, 'vsix-'));
-  try {
-    const env = { ...process.env, XDG_CONFIG_HOME: path.join(run, 'xdg-config'), XDG_DATA_HOME: path.join(run, 'xdg-data') };
-    const common = ['--user-data-dir', path.join(run, 'user-data'), '--extensions-dir', path.join(run, 'extensions')];
-    const install = spawnSync(CODE_SERVER_BIN, [...common, '--install-extension', VSIX], { encoding: 'utf8', env });
-    assert.equal(install.status, 0, `${install.stdout}\n${install.stderr}`);
-    const list = spawnSync(CODE_SERVER_BIN, [...common, '--list-extensions', '--show-versions'], { encoding: 'utf8', env });
-    const version = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-    assert.match(list.stdout, new RegExp(`^sweepscope\\.sweepscope@${version.replace(/\./g, '\\.')}$`, 'm'));
-    const installed = fs.readdirSync(path.join(run, 'extensions')).find((d) => d.startsWith('sweepscope.sweepscope-'));
-    assert.ok(installed && fs.existsSync(path.join(run, 'extensions', installed, 'dist', 'adapter.js')), 'the installed extension has its adapter');
-    // the debugging suite, run against the installed files (nothing from the repository but the tests)
-    const code = await runHostTests({ extensionPath: path.join(run, 'extensions', installed), suites: ['debugging'] });
-    assert.equal(code, 0, 'the debugging suite passes on the installed VSIX (its report is above)');
-  } finally {
-    fs.rmSync(run, { recursive: true, force: true });
-  }
 });
