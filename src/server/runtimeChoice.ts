@@ -1,8 +1,9 @@
-// Which program a document is analysed as: a file of a runtime model is analysed as that
-// runtime with an empty scenario; any other .simc file is a scenario on the runtime chosen by
-// the `sweepscope.runtime` setting, else by the first sweepscope configuration of the workspace
-// launch.json whose `program` is that file (else the first whose program is `${file}`), else
-// the default runtime.
+// Which program a document is analysed as. A file of a runtime model is analysed as that
+// runtime with an empty scenario (a shared file of common/ as the runtime the setting names,
+// else the one the last scenario was analysed on, else the default). Any other .simc file is a
+// scenario on the runtime chosen by the `sweepscope.runtime` setting, else by the first
+// sweepscope configuration of the workspace launch.json whose `program` is that file (else the
+// first whose program is `${file}`), else the default runtime.
 import * as path from 'node:path';
 import { virtualPath } from './documents';
 import { BUILTIN_RUNTIMES, DEFAULT_RUNTIME, modelsRoot, resolveRuntime, type ResolvedRuntime } from '../../debug-adapter/runtimes';
@@ -34,8 +35,12 @@ export function modelStubPath(runtimeName: string): string {
 }
 export const MODEL_STUB_TEXT = 'void\nmain(void)\n{\n}\n';
 
+const isBuiltinModel = (name: string): boolean => name === 'f8e4a2e' || name === 'before-f8e4a2e';
+
 export class RuntimeChooser {
   private readonly resolved = new Map<string, ResolvedRuntime | { error: string }>();
+  /** The built-in model the last scenario was analysed on (shared model files follow it). */
+  private lastScenarioModel: string = DEFAULT_RUNTIME;
 
   constructor(
     private readonly read: ReadText,
@@ -68,8 +73,7 @@ export class RuntimeChooser {
     const models = modelsRoot();
     if (isInside(models, file)) {
       const variant = path.relative(models, file).split(path.sep)[0];
-      const builtin = variant === 'f8e4a2e' || variant === 'before-f8e4a2e';
-      const name = builtin ? variant : setting === 'before-f8e4a2e' ? setting : DEFAULT_RUNTIME;
+      const name = isBuiltinModel(variant) ? variant : isBuiltinModel(setting) ? setting : this.lastScenarioModel;
       const r = this.resolve(name);
       if (!('error' in r)) return { runtime: r, scenario: modelStubPath(r.name), isModel: true, explicit: true };
     }
@@ -84,6 +88,7 @@ export class RuntimeChooser {
       const r = this.resolve(this.absolute(chosen, file));
       if (!('error' in r)) {
         const isModel = r.files.length > 0 && isInside(path.dirname(r.files[0]), file);
+        if (!isModel && isBuiltinModel(r.name)) this.lastScenarioModel = r.name;
         return { runtime: r, scenario: isModel ? modelStubPath(r.name) : file, isModel, explicit: true };
       }
       problem = `${origin}: ${r.error}; using runtime ${DEFAULT_RUNTIME}`;
@@ -93,6 +98,7 @@ export class RuntimeChooser {
       const none = this.resolve('none') as ResolvedRuntime;
       return { runtime: none, scenario: file, isModel: false, explicit: false, problem: r.error };
     }
+    this.lastScenarioModel = DEFAULT_RUNTIME;
     return { runtime: r, scenario: file, isModel: false, explicit: false, problem };
   }
 

@@ -111,6 +111,17 @@ test("without a setting, the workspace launch.json configuration of the program 
     assert.deepEqual(await client.open(other, SCENARIO), []);
     assert.equal(await sweepDefinition(client, race), uriOf(path.join(MODELS, 'before-f8e4a2e', 'mgc0-sweep.simc')));
     assert.equal(await sweepDefinition(client, other), uriOf(path.join(MODELS, 'f8e4a2e', 'mgc0-sweep.simc')));
+
+    // a shared model file follows the runtime of the last scenario: from common/ to before-f8e4a2e
+    await client.change(race, SCENARIO + '\n', 2);
+    const common = path.join(MODELS, 'common', 'mgc0-sweep-common.simc');
+    const text = readFileSync(common, 'utf8');
+    assert.deepEqual(await client.open(common, text), []);
+    const call = positionOf(text, 'runtime·MSpan_Sweep(s)', 10);
+    const loc = await client.at<Location>('textDocument/definition', common, call.line, call.character);
+    assert.equal(loc.uri, uriOf(path.join(MODELS, 'before-f8e4a2e', 'mgc0-sweep.simc')));
+    const refs = await client.at<Location[]>('textDocument/references', common, call.line, call.character, { context: { includeDeclaration: false } });
+    assert.ok(refs.some((l) => l.uri === uriOf(race)), 'the scenario on the same runtime is among the references');
   } finally {
     await client.stop();
   }
