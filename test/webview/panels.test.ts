@@ -264,6 +264,15 @@ describe('Heap Bitmap panel', () => {
     assert.notEqual(await p.page.evaluate(`document.getElementById('view').toDataURL()`), before);
   });
 
+  test('theme colours: a light theme (as VS Code sets it, variables on <html>) keeps the text readable and recolours the picture', async () => {
+    await p.page.evaluate(`(() => { const s = document.documentElement.style;
+      s.setProperty('--vscode-foreground', '#3b3b3b'); s.setProperty('--vscode-editor-background', '#ffffff');
+      s.setProperty('--vscode-button-secondaryForeground', '#ffffff'); s.setProperty('--vscode-charts-blue', '#0000ff'); })()`);
+    await frames(p);
+    const look = (await p.page.evaluate(`[getComputedStyle(document.querySelector('#spans button.span-item')).color, getComputedStyle(document.body).backgroundColor, document.querySelector('#legend li[data-key="allocated"]').dataset.rgb]`)) as string[];
+    assert.deepEqual(look, ['rgb(59, 59, 59)', 'rgb(255, 255, 255)', '0,0,255']);
+  });
+
   test('a delta that does not apply is refused, logged, and the whole bitmap asked for', async () => {
     // a delta from a generation the page does not hold
     const last = fx.stops[fx.stops.length - 1].bitmap;
