@@ -45,6 +45,16 @@ export abstract class Panel implements vscode.Disposable {
     return this.panel?.visible ?? false;
   }
 
+  /**
+   * Focuses a text editor outside this panel's group, so the source VS Code reveals at the next
+   * stop opens there and does not cover the panel (a click in the panel made its group active).
+   */
+  protected async focusSourceGroup(): Promise<void> {
+    const mine = this.panel?.viewColumn;
+    const editor = vscode.window.visibleTextEditors.find((e) => e.viewColumn !== undefined && e.viewColumn !== mine);
+    if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+  }
+
   /** Opens the panel, or brings it forward, and refreshes it. */
   show(): void {
     if (this.panel) {

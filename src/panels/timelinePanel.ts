@@ -44,12 +44,11 @@ export class TimelinePanel extends Panel {
       this.status('error', 'Travel needs a stopped SweepScope debug session.');
       return;
     }
-    session.customRequest('sweepscope/goto', { position: m.position }).then(
-      () => undefined,
-      (e: unknown) => {
+    this.focusSourceGroup()
+      .then(() => session.customRequest('sweepscope/goto', { position: m.position }))
+      .then(undefined, (e: unknown) => {
         this.status('error', `Cannot travel to position ${m.position}: ${errorText(e)}`);
         void vscode.window.showErrorMessage(`SweepScope: cannot travel to position ${m.position}: ${errorText(e)}`);
-      },
-    );
+      });
   }
 }
