@@ -264,6 +264,28 @@ describe('Heap Bitmap panel', () => {
     assert.notEqual(await p.page.evaluate(`document.getElementById('view').toDataURL()`), before);
   });
 
+  test('wheel zooms and drag pans the view; a drag is not a click', async () => {
+    const box = await p.page.locator('#view').boundingBox();
+    assert.ok(box);
+    const shot = (): Promise<unknown> => p.page.evaluate(`document.getElementById('view').toDataURL()`);
+    const reveals = (await posted(p, 'revealSpan')).length;
+    await p.page.focus('#view');
+    await p.page.keyboard.press('0');
+    await frames(p);
+    const fitted = await shot();
+    await p.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await p.page.mouse.wheel(0, -400);
+    await frames(p);
+    const zoomed = await shot();
+    assert.notEqual(zoomed, fitted, 'the wheel did not zoom');
+    await p.page.mouse.down();
+    await p.page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 40, { steps: 5 });
+    await p.page.mouse.up();
+    await frames(p);
+    assert.notEqual(await shot(), zoomed, 'the drag did not pan');
+    assert.equal((await posted(p, 'revealSpan')).length, reveals, 'a drag posted a reveal');
+  });
+
   test('theme colours: a light theme (as VS Code sets it, variables on <html>) keeps the text readable and recolours the picture', async () => {
     await p.page.evaluate(`(() => { const s = document.documentElement.style;
       s.setProperty('--vscode-foreground', '#3b3b3b'); s.setProperty('--vscode-editor-background', '#ffffff');
