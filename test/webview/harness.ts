@@ -20,7 +20,9 @@ const root = path.resolve(__dirname, '..', '..');
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+  // wait for the dpkg lock rather than fail when another test file installs at the same time
+  const lock = ['-o', 'DPkg::Lock::Timeout=300'];
+  for (const args of [[...lock, 'update', '-qq'], [...lock, 'install', '-y', '-qq', 'chromium']]) {
     const r = spawnSync('apt-get', args, { encoding: 'utf8', env });
     if (r.status !== 0) throw new Error(`webview tests need ${CHROMIUM}: apt-get ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
   }
