@@ -146,6 +146,12 @@ test('the race stops on the sweepgen CAS with M threads in Call Stack and the sp
       await moved.waitFor({ timeout: 60_000 });
       return (await moved.innerText()).trim();
     });
+    // Variables follow the new stop (the top scope is no longer the CAS's arguments)
+    await step(page, 'Variables show the new stop', async () => {
+      const firstScope = page.locator(selectors.variablesRows).first();
+      for (let i = 0; i < 100 && (await firstScope.innerText()).trim() === vars[0]; i++) await page.waitForTimeout(200);
+      assert.notEqual((await firstScope.innerText()).trim(), vars[0]);
+    });
     await shot(page, 'e2e-run-only-this-thread.png');
     console.log(`  e2e: Run Only This Thread on ${m}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
     assert.notEqual(after, before, `${m} moved and stopped somewhere else`);
