@@ -10,6 +10,8 @@
 //                                     preemptions and the final halt, with positions
 //   sweepscope/goto     {position}    travel through history to a position (a timeline click)
 //   sweepscope/runThread {threadId}   continue with only this M running
+//   sweepscope/history  {}            what the exact history holds: position, furthest position
+//                                     reached, snapshots and the bytes of memory they keep
 // The requests read memory only while the program is stopped (the session checks).
 import { HeapView, PAGE_SHIFT, type SpanInfo } from '../engine/oracle/heap-view';
 import { hex } from '../engine/vm/memory';
@@ -155,6 +157,8 @@ export function customRequest(command: string, a: Args, ctx: CustomContext): { b
     case 'sweepscope/bitmap': return { body: bitmap(d, a) };
     case 'sweepscope/span': return { body: span(d, a) };
     case 'sweepscope/timeline': return { body: timeline(d, a) };
+    case 'sweepscope/history':
+      return { body: { generation: d.generation, position: d.position, furthest: d.furthest, snapshots: d.history.count, historyBytes: d.history.bytes } };
     case 'sweepscope/goto': {
       const pos = int(a, 'position', 0);
       const why = d.cannotGoTo(pos);
@@ -167,6 +171,6 @@ export function customRequest(command: string, a: Args, ctx: CustomContext): { b
       return { body: { generation: d.generation }, after: () => d.runThread(m) };
     }
     default:
-      throw new DapError(`unknown request '${command}' (SweepScope's own requests are sweepscope/bitmap, span, timeline, goto and runThread)`);
+      throw new DapError(`unknown request '${command}' (SweepScope's own requests are sweepscope/bitmap, span, timeline, history, goto and runThread)`);
   }
 }

@@ -40,6 +40,8 @@ interface Extra {
 const CHUNK = 5_000;
 const SLICE_MS = 15;
 const STEP_LIMIT = 2_000_000;
+/** Statements between the fine snapshots re-execution leaves behind. */
+const FINE_EVERY = 1_000;
 
 export class Debuggee {
   readonly vm: Machine;
@@ -533,8 +535,10 @@ export class Debuggee {
       const next = this.history.nextRun();
       if (!next || this.vm.paused || this.vm.halted) return;
       const m = this.vm.ms[next[0]];
-      const used = m ? this.vm.step(m, next[1]) : 0;
+      // in chunks: travelling to a target leaves fine snapshots behind, so the next step back nearby is short
+      const used = m ? this.vm.step(m, Math.min(next[1], FINE_EVERY)) : 0;
       if (used === 0 && next[1] > 0 && !this.vm.paused) return;
+      if (this.mode === 'target' && !this.vm.paused && !this.vm.halted) this.history.maybeTakeFine(this.pos, () => this.extra());
     }
   }
 

@@ -7,6 +7,9 @@ import type { MachineState } from '../engine/vm/snapshot';
 
 export const SNAPSHOT_EVERY = 10_000;
 const MAX_SNAPSHOTS = 48;
+/** Fine snapshots (taken while re-executing after a step back) kept at most. */
+const MAX_FINE = 24;
+const FINE_GAP = 900;
 
 export interface Snapshot<T> {
   /** Statements begun before the snapshot (the session's position counter). */
@@ -17,6 +20,8 @@ export interface Snapshot<T> {
 
 export class History<T> {
   private snaps: Snapshot<T>[] = [];
+  /** Snapshots left by re-execution near where the user travels; newest last, a few dozen at most. */
+  private fine: Snapshot<T>[] = [];
   /** The furthest known schedule: [mId, steps, …] pairs; the machine's log is a prefix of it while replaying. */
   timeline: number[] | null = null;
 
@@ -35,6 +40,14 @@ export class History<T> {
     if (this.snaps.length > MAX_SNAPSHOTS) this.thin();
   }
 
+  /** A snapshot during re-execution, when no snapshot is within FINE_GAP statements before pos. */
+  maybeTakeFine(pos: number, extra: () => T): void {
+    const near = this.before(pos);
+    if (near && pos - near.pos < FINE_GAP) return;
+    this.fine.push({ pos, state: this.vm.snapshot(near?.state), extra: extra() });
+    if (this.fine.length > MAX_FINE) this.fine.shift();
+  }
+
   /** Keeps every snapshot of the recent half and every other one of the older half. */
   private thin(): void {
     const half = this.snaps.length >> 1;
@@ -44,24 +57,27 @@ export class History<T> {
   /** The latest snapshot at or before pos. */
   before(pos: number): Snapshot<T> | undefined {
     let best: Snapshot<T> | undefined;
-    for (const s of this.snaps) if (s.pos <= pos) best = s;
+    for (const s of this.snaps) if (s.pos <= pos && (!best || s.pos > best.pos)) best = s;
+    for (const s of this.fine) if (s.pos <= pos && (!best || s.pos > best.pos)) best = s;
     return best;
   }
 
   /** Snapshots strictly before pos, latest first. */
   descending(pos: number): Snapshot<T>[] {
-    return this.snaps.filter((s) => s.pos < pos).reverse();
+    return [...this.snaps, ...this.fine].filter((s) => s.pos < pos).sort((a, b) => b.pos - a.pos);
   }
 
   /** Forgets the future after pos (the program took another path, or memory was edited). */
   truncate(pos: number): void {
     this.snaps = this.snaps.filter((s) => s.pos <= pos);
+    this.fine = this.fine.filter((s) => s.pos <= pos);
     this.timeline = null;
   }
 
   /** Forgets everything (after an edit of memory: history restarts here). */
   clear(): void {
     this.snaps = [];
+    this.fine = [];
     this.timeline = null;
   }
 
@@ -84,13 +100,13 @@ export class History<T> {
   }
 
   get count(): number {
-    return this.snaps.length;
+    return this.snaps.length + this.fine.length;
   }
 
   /** Bytes of memory pages held by the snapshots (pages shared between snapshots count once). */
   get bytes(): number {
     const seen = new Set<Uint8Array>();
-    for (const s of this.snaps) s.state.forEachPage((page) => seen.add(page));
+    for (const s of [...this.snaps, ...this.fine]) s.state.forEachPage((page) => seen.add(page));
     let n = 0;
     for (const page of seen) n += page.byteLength;
     return n;

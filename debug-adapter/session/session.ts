@@ -5,7 +5,7 @@
 // sibling modules (threads, stack, variables, breakpoints, history, custom requests).
 import * as fs from 'node:fs';
 import {
-  DebugSession, ExitedEvent, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent,
+  ContinuedEvent, DebugSession, ExitedEvent, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RunOptions } from '../engine';
@@ -123,7 +123,11 @@ export class SweepScopeSession extends DebugSession {
         const answer = customRequest(command, args, { debuggee, thread: (id) => this.thread(id) });
         if (answer.after) this.frames?.reset();
         this.reply(response, answer.body);
-        answer.after?.();
+        if (answer.after) {
+          // the program moves: say so, as continue does, before the next stopped event
+          this.sendEvent(new ContinuedEvent(this.dbg().threads.mThreadId(this.dbg().vm.cur), true));
+          answer.after();
+        }
         return;
       }
       const handler = Object.prototype.hasOwnProperty.call(this.handlers, command) ? this.handlers[command] : undefined;

@@ -21,8 +21,8 @@ export class MachineState {
     private readonly sema: [number, number[]][],
     private readonly freeStacks: number[],
     private readonly strategy: unknown,
-    private readonly switches: number[],
-    private readonly ends: number[],
+    private readonly switches: Float64Array,
+    private readonly ends: Float64Array,
     private readonly replay: { index: number; left: number; active: boolean },
   ) {}
 
@@ -49,8 +49,8 @@ export class MachineState {
       [...vm.semaWaiters].map(([a, l]) => [a, l.map((g) => g.id)]),
       vm.arena.freeStacks.slice(),
       strategy.save(),
-      vm.switches.slice(),
-      vm.ends.slice(),
+      Float64Array.from(vm.switches),
+      Float64Array.from(vm.ends),
       vm.replayState,
     );
   }
@@ -101,8 +101,8 @@ export class MachineState {
     vm.arena.structTop = s.structTop as number;
     vm.arena.stackTop = s.stackTop as number;
     vm.arena.freeStacks = this.freeStacks.slice();
-    vm.switches.splice(0, vm.switches.length, ...this.switches);
-    vm.ends.splice(0, vm.ends.length, ...this.ends);
+    refill(vm.switches, this.switches);
+    refill(vm.ends, this.ends);
     vm.replayState = this.replay;
     vm.halted = null;
     vm.paused = null;
@@ -110,4 +110,10 @@ export class MachineState {
     strategy.load(this.strategy);
     vm.setRegisters(ms[s.cur as number]);
   }
+}
+
+/** Replaces an array's contents in place (a spread into splice overflows the stack on long logs). */
+function refill(into: number[], from: Float64Array): void {
+  into.length = from.length;
+  for (let i = 0; i < from.length; i++) into[i] = from[i];
 }
