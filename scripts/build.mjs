@@ -3,6 +3,7 @@
 //   dist/adapter.js    the debug adapter as a standalone process (DAP over stdio)
 //   dist/server.js     the SimC language server
 //   dist/cli.js        the `sweepscope` command (executable, with a node shebang)
+//   dist/explore-worker.js  the schedule explorer's worker thread
 //   dist/media/*.js    webview scripts (browser, iife), one per media/*.ts
 // Exits non-zero with a readable message on any error.
 import { build } from 'esbuild';
@@ -36,6 +37,7 @@ const bundles = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['debug-adapter/adapter.ts'], outfile: 'dist/adapter.js' },
   { ...nodeCommon, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
+  { ...nodeCommon, entryPoints: ['debug-adapter/engine/explore/worker.ts'], outfile: 'dist/explore-worker.js' },
   {
     ...nodeCommon,
     entryPoints: ['debug-adapter/cli.ts'],

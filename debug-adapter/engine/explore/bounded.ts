@@ -11,11 +11,19 @@
 import type { RunResult, ScheduleRecord } from '../api';
 import { conflicts, Footprint, type AccessList } from './access';
 import { StateTable } from './fingerprint';
+import { fair } from './policy';
 import { isFailure, type ExploreTarget } from './target';
 
 export interface BoundedOptions {
   bound: number;
+  /** Sleep sets (used when the bound does not restrict: bound ≥ UNBOUNDED). */
   por: boolean;
+  /**
+   * DPOR backtrack sets on top of sleep sets: far fewer executions, but with more than two Ms
+   * it can miss outcomes (pending steps of Ms that have not run are not seen), so it is off by
+   * default and only the soundness tests and the benchmark turn it on to compare.
+   */
+  dpor?: boolean;
   hashing: boolean;
   /** Stop at the first failing execution (otherwise collect every outcome). */
   stopOnFailure: boolean;
@@ -82,6 +90,8 @@ interface Point {
 /** Ms the race analysis tracks (ids 0..NT−1). */
 const NT = 8;
 const NO_SLEEP: (AccessList | null)[] = [];
+/** A preemption bound this large does not restrict the search. */
+export const UNBOUNDED = 1000;
 const EMPTY = new Int32Array(0);
 
 /** A step's access list as its own array. */
@@ -115,12 +125,19 @@ export class BoundedSearch {
   private clocks = new Int32Array(NT * 4096);
   private report: BoundedReport;
   private lastExecution: Execution | null = null;
+  /**
+   * Sleep sets are used only without a preemption bound: under a bound the execution that
+   * would cover a sleeping step can need more preemptions than the bound allows (the
+   * soundness tests show outcomes lost that way), so bounded rounds rely on state hashing.
+   */
+  private readonly sleepOn: boolean;
 
   constructor(
     private readonly target: ExploreTarget,
     private readonly o: BoundedOptions,
   ) {
     this.table = o.hashing ? new StateTable() : null;
+    this.sleepOn = o.por && o.bound >= UNBOUNDED;
     this.report = { executions: 0, complete: false, outcomes: new Map(), prunedByHash: 0, sleepBlocked: 0, overBound: 0, firstPoints: 0 };
   }
 
@@ -145,8 +162,8 @@ export class BoundedSearch {
    * deterministic), with the branches already explored marked done.
    */
   private racesFirst(): boolean {
-    if (!this.o.por) return this.dfs(0);
-    const main = this.stack.map(clonePoint);
+    if (!this.o.dpor) return this.dfs(0);
+    const main = this.frozenMainLine();
     const wanted: { j: number; q: number }[] = [];
     main.forEach((p, j) => {
       for (let s = p.backtrack & p.enabled & ~p.done & ~p.sleep; s !== 0; s &= s - 1) wanted.push({ j, q: lowest(s) });
@@ -157,7 +174,10 @@ export class BoundedSearch {
       this.stack = main.map(clonePoint);
       for (let i = 0; i < j; i++) this.stack[i].done = this.stack[i].enabled;
       main[j].done |= bit(q);
-      if (this.branch(j, q) || !this.dfs(j + 1)) return false;
+      const stopped = this.branch(j, q) || !this.dfs(j + 1);
+      // races found in that subtree asked for branches further up the main line: keep them
+      for (let i = 0; i <= j && i < this.stack.length; i++) main[i].backtrack |= this.stack[i].backtrack;
+      if (stopped) return false;
     }
     this.stack = main.map(clonePoint);
     return this.dfs(0);
@@ -170,7 +190,7 @@ export class BoundedSearch {
    * Workers claim tickets from a shared counter and search each ticket's subtree alone.
    */
   private runShare(claim: () => number): BoundedReport {
-    const main = this.stack.map(clonePoint);
+    const main = this.frozenMainLine();
     const mainExec = this.lastExecution;
     // the main line is reported once, by whoever takes the last ticket
     this.uncount(mainExec);
@@ -210,6 +230,25 @@ export class BoundedSearch {
     return this.report;
   }
 
+  /**
+   * A copy of the current stack (the main line) whose access lists live in their own array:
+   * later executions reuse the working pool, and the main line is needed again afterwards.
+   */
+  private frozenMainLine(): Point[] {
+    let total = 0;
+    for (const p of this.stack) total += p.accLen;
+    const frozen = new Int32Array(total);
+    let at = 0;
+    return this.stack.map((p) => {
+      const c = clonePoint(p);
+      frozen.set(p.accPool.subarray(p.accAt, p.accAt + p.accLen), at);
+      c.accPool = frozen;
+      c.accAt = at;
+      at += p.accLen;
+      return c;
+    });
+  }
+
   /** Depth-first over the pending branches at depth ≥ floor; true when none is left. */
   private dfs(floor: number): boolean {
     for (;;) {
@@ -224,7 +263,7 @@ export class BoundedSearch {
   private nextBranch(floor: number): { depth: number; thread: number } | null {
     for (let j = this.stack.length - 1; j >= floor; j--) {
       const p = this.stack[j];
-      let cand = (this.o.por ? p.backtrack : p.enabled) & p.enabled & ~p.done & ~(this.o.por ? p.sleep : 0);
+      let cand = (this.o.dpor ? p.backtrack : p.enabled) & p.enabled & ~p.done & ~(this.sleepOn ? p.sleep : 0);
       while (cand !== 0) {
         const q = lowest(cand);
         cand &= ~bit(q);
@@ -248,7 +287,7 @@ export class BoundedSearch {
     while (this.stack.length > j + 1) this.pop();
     const p = this.stack[j];
     // the step taken before from here goes to sleep for the new branch
-    if (this.o.por) {
+    if (this.sleepOn) {
       p.sleep |= bit(p.thread);
       if (p.sleepLists === NO_SLEEP) p.sleepLists = [];
       p.sleepLists[p.thread] = accessesOf(p);
@@ -299,12 +338,12 @@ export class BoundedSearch {
         p = this.stack[this.stack.length - 1];
       } else {
         if (t.halted) return this.finishExecution();
-        const enabled = t.enabled();
+        const prev = this.stack[this.stack.length - 1];
+        const enabled = fair(t.enabled(), prev ? prev.thread : -1, prev ? prev.yielded : false);
         if (enabled === 0) {
           t.settle();
           return this.finishExecution();
         }
-        const prev = this.stack[this.stack.length - 1];
         p = this.newPoint(enabled, prev);
         // states are looked up where paths meet again: at choice points after a yield
         if (this.table && p.free && (enabled & (enabled - 1)) !== 0 && this.visited(p)) {
@@ -333,7 +372,7 @@ export class BoundedSearch {
       this.keepAccesses(p, this.stack.length - 1);
       p.yielded = r.yielded;
       p.host?.addRange(p.accPool, p.accAt, p.accLen, q);
-      this.analyze(this.stack.length - 1, this.o.por);
+      this.analyze(this.stack.length - 1, this.o.dpor === true);
     }
   }
 
@@ -361,7 +400,7 @@ export class BoundedSearch {
     const preempts = prev ? prev.preempts + this.cost(prev, prev.thread) : 0;
     let sleep = 0;
     let sleepLists: (AccessList | null)[] = NO_SLEEP;
-    if (prev && this.o.por) {
+    if (prev && this.sleepOn) {
       for (let s = prev.sleep; s !== 0; s &= s - 1) {
         const q = lowest(s);
         const l = prev.sleepLists[q];
@@ -386,7 +425,7 @@ export class BoundedSearch {
    * runs (round robin); never an M asleep.
    */
   private choose(p: Point): number {
-    const awake = p.enabled & ~(this.o.por ? p.sleep : 0);
+    const awake = p.enabled & ~(this.sleepOn ? p.sleep : 0);
     if (awake === 0) return -1;
     if (p.last >= 0 && (awake & bit(p.last)) !== 0 && !p.free) return p.last;
     const after = p.last >= 0 ? awake & ~((bit(p.last) << 1) - 1) : awake;
@@ -414,7 +453,7 @@ export class BoundedSearch {
 
   /** The pruned subtree's threads and accesses may race with steps on the stack: branch there. */
   private footprintRaces(f: Footprint): void {
-    if (!this.o.por) return;
+    if (!this.o.dpor) return;
     for (let i = 0; i < this.stack.length; i++) {
       const e = this.stack[i];
       if (e.thread < 0) continue;
@@ -433,7 +472,7 @@ export class BoundedSearch {
     const e: Execution = { result: r, schedule: r.schedule, preemptions, choices };
     this.lastExecution = e;
     this.count(e);
-    if (this.o.por && top) this.pendingSteps(top);
+    if (this.o.dpor && top) this.pendingSteps(top);
     return this.isTarget(r) && this.o.stopOnFailure;
   }
 

@@ -44,10 +44,21 @@ export interface WorkerReply {
   failure?: { deviations: Deviation[]; result: RunResult; preemptions: number; atExecution: number };
 }
 
-/** The worker script: the bundle next to this one in dist/, or the TypeScript source under tsx. */
-export function workerScript(): { file: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
-  return { file: path.join(__dirname, 'explore-worker.js'), execArgv: [] };
+/**
+ * The worker's bootstrap: it loads the bundle next to this one in dist/ (or, running from the
+ * TypeScript sources, worker.ts through tsx) and turns a failure to load into an error reply,
+ * so the waiting main thread hears of it.
+ */
+export function workerBootstrap(): string {
+  const ts = __filename.endsWith('.ts');
+  const file = ts ? path.join(__dirname, 'worker.ts') : path.join(__dirname, 'explore-worker.js');
+  const tsx = ['tsx', 'cjs'].join('/'); // resolved at run time, never bundled
+  const pre = ts ? `require(${JSON.stringify(require.resolve(tsx))});` : '';
+  return `const { workerData } = require('node:worker_threads');
+try { ${pre} require(${JSON.stringify(file)}); } catch (e) {
+  workerData.port.postMessage({ kind: 'error', error: String(e && e.message ? e.message : e) });
+  const s = new Int32Array(workerData.shared); Atomics.add(s, ${S_DONE}, 1); Atomics.notify(s, ${S_DONE});
+}`;
 }
 
 export interface ProgramSources {
@@ -63,12 +74,12 @@ export function makeParallelRunner(program: ProgramSources, target: TargetOption
 function runWorkers(program: ProgramSources, target: TargetOptions, spec: SearchSpec, limits: ParallelLimits): SearchOutcome {
   const shared = new SharedArrayBuffer(4 * (S_ROUNDS + spec.bound + 2));
   const s = new Int32Array(shared);
-  const script = workerScript();
+  const bootstrap = workerBootstrap();
   const started: { worker: Worker; port: MessagePort; reply?: WorkerReply }[] = [];
   for (let i = 0; i < limits.workers; i++) {
     const { port1, port2 } = new MessageChannel();
     const input: WorkerInput = { ...program, target, spec, shared, maxExecutions: limits.executions, deadline: limits.deadline, workers: limits.workers, port: port2 };
-    const worker = new Worker(script.file, { workerData: input, transferList: [port2], execArgv: script.execArgv });
+    const worker = new Worker(bootstrap, { eval: true, workerData: input, transferList: [port2] });
     worker.unref();
     started.push({ worker, port: port1 });
   }

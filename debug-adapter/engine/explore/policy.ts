@@ -51,6 +51,17 @@ export interface PolicyRun {
 const bit = (t: number): number => 1 << t;
 const lowest = (mask: number): number => 31 - Math.clz32(mask & -mask);
 
+/**
+ * Fair scheduling (as in CHESS): an M that just yielded does not run again while another M can,
+ * so a spin loop that polls with gosched/osyield hands the processor on instead of spinning
+ * forever in an unfair schedule.
+ */
+export function fair(enabled: number, last: number, yielded: boolean): number {
+  if (!yielded || last < 0) return enabled;
+  const others = enabled & ~bit(last);
+  return others !== 0 ? others : enabled;
+}
+
 /** The default choice: the running M continues unless it yielded; then the next M in id order. */
 export function defaultChoice(enabled: number, last: number, free: boolean): number {
   if (last >= 0 && (enabled & bit(last)) !== 0 && !free) return last;
@@ -74,7 +85,7 @@ export function runPolicy(target: ExploreTarget, choose: Chooser, shouldStop: ()
       break;
     }
     if (target.halted) break;
-    const enabled = target.enabled();
+    const enabled = fair(target.enabled(), last, free && last >= 0);
     if (enabled === 0) {
       target.settle();
       break;

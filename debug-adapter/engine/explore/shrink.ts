@@ -73,6 +73,14 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
     }
     // 3. ddmin
     cur = ddmin(cur, (d) => test(d) !== null, o.shouldStop);
+    // 3b. one preemption where the goroutine of the last one stood, in the default schedule
+    if (cur.filter((d) => d.preemption).length > 1 && !o.shouldStop()) {
+      const one = anchorProbe(target, cur);
+      if (one) {
+        executions += 2;
+        if (test([one])) cur = [one];
+      }
+    }
   } else cur = [];
   // 4. each switch as early as it still fails
   let stepsMinimal = true;
@@ -153,4 +161,52 @@ export function ddmin<T>(items: T[], fails: (x: T[]) => boolean, shouldStop: () 
   }
   if (cur.length === 1 && fails([])) return [];
   return cur;
+}
+
+/**
+ * The last preemption of `list`, moved to the default schedule: where the goroutine it stopped
+ * stood (function, statement, how many times it had been there), the M running that goroutine
+ * in the default schedule is switched away from at the same place. Null when that place is
+ * never reached.
+ */
+export function anchorProbe(target: ExploreTarget, list: Deviation[]): Deviation | null {
+  const last = [...list].reverse().find((d) => d.preemption && d.from >= 0);
+  if (!last) return null;
+  const vm = target.vm;
+  const place = (t: number): string | null => {
+    const m = vm.ms[t];
+    const g = m?.curg;
+    const fr = m?.exec.frames[m.exec.frames.length - 1];
+    return g && fr ? `${vm.goid(g)}:${fr.fn}:${fr.pc}` : null;
+  };
+  const seen = new Map<string, number>();
+  const count = (t: number): void => {
+    const k = place(t);
+    if (k) seen.set(k, (seen.get(k) ?? 0) + 1);
+  };
+  let anchor: { key: string; n: number } | null = null;
+  const follow = deviationChooser(list);
+  runPolicy(target, (p) => {
+    if (!anchor && p.last === last.from && p.local[p.last] === last.at) {
+      const key = place(p.last);
+      if (key) anchor = { key, n: seen.get(key) ?? 0 };
+    }
+    return follow(p);
+  }, () => anchor !== null, (t) => count(t));
+  const a = anchor as { key: string; n: number } | null;
+  if (!a) return null;
+  seen.clear();
+  let found: Deviation | null = null;
+  runPolicy(target, (p) => {
+    if (!found && p.last >= 0 && place(p.last) === a.key && (seen.get(a.key) ?? 0) === a.n) {
+      const others = p.enabled & ~(1 << p.last);
+      if (others !== 0) {
+        const to = 31 - Math.clz32(others & -others);
+        found = { from: p.last, at: p.local[p.last], to, preemption: !p.free };
+        return to;
+      }
+    }
+    return p.preferred;
+  }, () => found !== null, (t) => count(t));
+  return found;
 }

@@ -10,7 +10,10 @@ import { A_READ, A_WRITE, SCHED_READERS, SCHED_WRITERS, SYS_WRITERS, W_OUTPUT, W
 import type { MemoryHash } from './fingerprint';
 
 /** How a statement label is classified (by the builtin it calls, if any). */
-const enum LabelClass { Plain = 0, SchedWrite = 1, SchedRead = 2, Sys = 3, Output = 4, Unlock = 5, StopWorld = 6 }
+const enum LabelClass { Plain = 0, SchedWrite = 1, SchedRead = 2, Sys = 3, Output = 4, Unlock = 5, StopWorld = 6, Yield = 7 }
+
+/** Builtins that give up the M on purpose: switching away after them is not a preemption. */
+const YIELDS: ReadonlySet<string> = new Set(['runtime·gosched', 'runtime·osyield', 'runtime·park']);
 
 /** Large enough that a step only ends at a visible statement (or a block, or the program's end). */
 export const STEP_LIMIT = 1_000_000;
@@ -161,7 +164,8 @@ export class EventTracker implements Listener {
     const c = this.classes[fr.fn][label];
     if (c === LabelClass.Plain) return;
     switch (c) {
-      case LabelClass.SchedWrite:
+      case LabelClass.SchedWrite: this.sched(A_WRITE); break;
+      case LabelClass.Yield:
         this.sched(A_WRITE);
         this.yielded = true;
         break;
@@ -180,6 +184,7 @@ export class EventTracker implements Listener {
 
 function classify(builtin: string): LabelClass {
   if (builtin === 'runtime·stoptheworld' || builtin === 'runtime·starttheworld') return LabelClass.StopWorld;
+  if (YIELDS.has(builtin)) return LabelClass.Yield;
   if (SCHED_WRITERS.has(builtin)) return LabelClass.SchedWrite;
   if (SCHED_READERS.has(builtin)) return LabelClass.SchedRead;
   if (SYS_WRITERS.has(builtin)) return LabelClass.Sys;
