@@ -36,10 +36,16 @@ export class SpanPanel extends Panel {
       return; // no `s` in this frame: keep the span shown
     }
     const ref = typeof reply.memoryReference === 'string' ? normaliseAddress(reply.memoryReference) : undefined;
-    if (ref && ref !== this.address && this.ctx.sessions.state(session) === 'stopped') {
-      this.address = ref;
-      this.refresh();
+    if (!ref || ref === this.address || this.ctx.sessions.state(session) !== 'stopped') return;
+    // follow it only if it is a span (a frame's `s` may be something else)
+    try {
+      await session.customRequest('sweepscope/span', { address: ref });
+    } catch {
+      return;
     }
+    if (this.ctx.sessions.state(session) !== 'stopped') return;
+    this.address = ref;
+    this.refresh();
   }
 
   protected async load(session: vscode.DebugSession, token: vscode.CancellationToken): Promise<void> {
