@@ -1,6 +1,6 @@
 // Which program a document is analysed as. A file of a runtime model is analysed as that
 // runtime with an empty scenario (a shared file of common/ as the runtime the setting names,
-// else the one the last scenario was analysed on, else the default). Any other .simc file is a
+// else the one of the scenario last opened or edited, else the default). Any other .simc file is a
 // scenario on the runtime chosen by the `sweepscope.runtime` setting, else by the first
 // sweepscope configuration of the workspace launch.json whose `program` is that file (else the
 // first whose program is `${file}`), else the default runtime.
@@ -39,8 +39,13 @@ const isBuiltinModel = (name: string): boolean => name === 'f8e4a2e' || name ===
 
 export class RuntimeChooser {
   private readonly resolved = new Map<string, ResolvedRuntime | { error: string }>();
-  /** The built-in model the last scenario was analysed on (shared model files follow it). */
+  /** The built-in model of the scenario last opened or edited (shared model files follow it). */
   private lastScenarioModel: string = DEFAULT_RUNTIME;
+
+  /** Notes the target of a document the user opened or edited. */
+  follow(target: Target): void {
+    if (!target.isModel && isBuiltinModel(target.runtime.name)) this.lastScenarioModel = target.runtime.name;
+  }
 
   constructor(
     private readonly read: ReadText,
@@ -88,7 +93,6 @@ export class RuntimeChooser {
       const r = this.resolve(this.absolute(chosen, file));
       if (!('error' in r)) {
         const isModel = r.files.length > 0 && isInside(path.dirname(r.files[0]), file);
-        if (!isModel && isBuiltinModel(r.name)) this.lastScenarioModel = r.name;
         return { runtime: r, scenario: isModel ? modelStubPath(r.name) : file, isModel, explicit: true };
       }
       problem = `${origin}: ${r.error}; using runtime ${DEFAULT_RUNTIME}`;
@@ -98,7 +102,6 @@ export class RuntimeChooser {
       const none = this.resolve('none') as ResolvedRuntime;
       return { runtime: none, scenario: file, isModel: false, explicit: false, problem: r.error };
     }
-    this.lastScenarioModel = DEFAULT_RUNTIME;
     return { runtime: r, scenario: file, isModel: false, explicit: false, problem };
   }
 

@@ -166,13 +166,15 @@ function diagnosticsOf(r: AnalysisResult, file: string): LspDiagnostic[] {
   return out;
 }
 
-async function validate(uri: string): Promise<void> {
+/** Publishes a document's diagnostics; `edited`: the user opened or edited it (not a dependent's re-check). */
+async function validate(uri: string, edited: boolean): Promise<void> {
   const version = documents.get(uri)?.version;
   if (version === undefined) return;
   let diagnostics: LspDiagnostic[] = [];
   try {
     const r = await analysisFor(uri);
     lastResult.set(uri, r);
+    if (edited) chooser.follow(r.target);
     diagnostics = diagnosticsOf(r, store.pathOf(uri));
   } catch (e) {
     log(`checking ${uri} failed: ${errorMessage(e)}`);
@@ -183,24 +185,24 @@ async function validate(uri: string): Promise<void> {
   if (documents.get(uri)?.version === version) await connection.sendDiagnostics({ uri, version, diagnostics });
 }
 
-function schedule(uri: string, delay: number): void {
+function schedule(uri: string, delay: number, edited: boolean): void {
   const old = pending.get(uri);
   if (old) clearTimeout(old);
   pending.set(
     uri,
     setTimeout(() => {
       pending.delete(uri);
-      void validate(uri);
+      void validate(uri, edited);
     }, delay),
   );
 }
 
 /** Schedules a document, and later the open documents whose last analysis read it. */
 function changed(uri: string): void {
-  schedule(uri, DEBOUNCE_MS);
+  schedule(uri, DEBOUNCE_MS, true);
   const file = store.pathOf(uri);
   for (const [other, r] of lastResult) {
-    if (other !== uri && r.texts.has(file)) schedule(other, DEPENDENT_DEBOUNCE_MS);
+    if (other !== uri && r.texts.has(file) && !pending.has(other)) schedule(other, DEPENDENT_DEBOUNCE_MS, false);
   }
 }
 
@@ -237,7 +239,7 @@ connection.onDidChangeConfiguration(
     settings.clear();
     chooser.reset();
     analyzer.forget();
-    for (const d of documents.all()) schedule(d.uri, DEBOUNCE_MS);
+    for (const d of documents.all()) schedule(d.uri, DEBOUNCE_MS, false);
   }),
 );
 

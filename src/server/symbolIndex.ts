@@ -61,6 +61,8 @@ export class ProgramIndex {
   private readonly byFile = new Map<string, Occurrence[]>();
   private readonly byKey = new Map<string, Occurrence[]>();
   readonly scopes: FunctionScope[] = [];
+  /** The index that answers for the occurrences in some files (see adopt). */
+  private base: { index: ProgramIndex; files: ReadonlySet<string> } | undefined;
 
   constructor(
     readonly checked: CheckedProgram,
@@ -86,16 +88,14 @@ export class ProgramIndex {
     push(this.byKey, key, occ);
   }
 
-  /** Takes over another index's definitions, occurrences and scopes in `files` (and its builtins). */
+  /**
+   * Takes over another index's definitions and scopes in `files` (and its builtins), and
+   * answers for the occurrences in those files from it (they are not copied).
+   */
   adopt(other: ProgramIndex, files: ReadonlySet<string>): void {
     for (const [key, d] of other.defs) if (!d.loc || files.has(d.loc.file)) this.defs.set(key, { ...d });
-    for (const file of files) {
-      for (const o of other.occurrencesIn(file)) {
-        push(this.byFile, file, o);
-        push(this.byKey, o.key, o);
-      }
-    }
     this.scopes.push(...other.scopes.filter((sc) => files.has(sc.file)));
+    this.base = { index: other, files };
   }
 
   /** Sorts the occurrences of files not in `sorted` by position and drops duplicates (a name seen twice at one place). */
@@ -109,6 +109,7 @@ export class ProgramIndex {
 
   /** The occurrence covering a 1-based position (the cursor just after a name counts). */
   at(file: string, p: Pos): Occurrence | undefined {
+    if (this.base?.files.has(file)) return this.base.index.at(file, p);
     const list = this.byFile.get(file);
     if (!list) return undefined;
     let lo = 0;
@@ -125,10 +126,14 @@ export class ProgramIndex {
 
   /** Occurrences of a key, in no particular order; one place may appear twice. */
   references(key: string): readonly Occurrence[] {
-    return this.byKey.get(key) ?? [];
+    const own = this.byKey.get(key) ?? [];
+    const base = this.base;
+    if (!base) return own;
+    return [...base.index.references(key).filter((o) => base.files.has(o.file)), ...own];
   }
 
   occurrencesIn(file: string): readonly Occurrence[] {
+    if (this.base?.files.has(file)) return this.base.index.occurrencesIn(file);
     return this.byFile.get(file) ?? [];
   }
 
