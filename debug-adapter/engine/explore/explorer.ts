@@ -9,7 +9,7 @@ import { runPolicy } from './policy';
 import { runSearch, type SearchOutcome, type SearchSpec, type StrategyChoice } from './search';
 import { shrink, signature } from './shrink';
 import { formatStory, tellStory, type Story } from './story';
-import { EXPLORE_ORACLE, ExploreTarget, isFailure } from './target';
+import { ExploreTarget, isFailure, oracleFor } from './target';
 
 export interface ExploreOptions {
   strategy: StrategyChoice;
@@ -199,7 +199,7 @@ function finish(program: Program, target: ExploreTarget, deviations: Deviation[]
   }
   const story = tellStory(target, devs);
   const schedule = story.result.schedule;
-  const confirmed = runProgram(program, { gomaxprocs: target.gomaxprocs, maxSteps: o.maxSteps, schedule, oracle: o.oracle === false ? false : EXPLORE_ORACLE });
+  const confirmed = runProgram(program, { gomaxprocs: target.gomaxprocs, maxSteps: o.maxSteps, schedule, oracle: oracleFor(program, o.oracle) });
   return {
     result: isFailure(confirmed) ? confirmed : story.result,
     schedule,

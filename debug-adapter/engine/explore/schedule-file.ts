@@ -6,7 +6,7 @@
 import type { RunResult, ScheduleRecord } from '../api';
 import { runProgram, type Program } from '../index';
 import type { ExploreReport } from './explorer';
-import { EXPLORE_ORACLE } from './target';
+import { oracleFor } from './target';
 
 export interface ExploreMeta {
   scenario: string;
@@ -72,7 +72,7 @@ export function replaySchedule(program: Program, record: ScheduleRecord, options
     strategy: 'random',
     seed: options.seed ?? 1,
     maxSteps: options.maxSteps,
-    oracle: options.oracle === false ? false : EXPLORE_ORACLE,
+    oracle: oracleFor(program, options.oracle),
   });
   return { result, edited: record.programHash !== program.hash };
 }

@@ -37,6 +37,16 @@ export function isFailure(r: { outcome: Outcome }): boolean {
 /** The oracle options the explorer runs with: I4's per-acquisition flag is not a consequence. */
 export const EXPLORE_ORACLE = { flagUnlockedOwner: false } as const;
 
+/** Does the program run on a Go runtime model (a heap the oracle can check)? */
+export function hasHeap(program: Program): boolean {
+  return program.code.funcs.some((f) => f.name === 'runtime·mallocgc');
+}
+
+/** The oracle option for runProgram: the explorer's checks, or none for plain SimC. */
+export function oracleFor(program: Program, on: boolean | undefined): typeof EXPLORE_ORACLE | false {
+  return on !== false && hasHeap(program) ? EXPLORE_ORACLE : false;
+}
+
 export class ExploreTarget {
   readonly vm: Machine;
   readonly tracker: EventTracker;
@@ -58,7 +68,7 @@ export class ExploreTarget {
     this.root = this.vm.snapshot();
     this.rootSwitches = this.vm.switches.slice();
     this.rootSteps = this.vm.steps;
-    this.withOracle = (options.oracle ?? true) && program.code.funcs.some((f) => f.name === 'runtime·mallocgc');
+    this.withOracle = oracleFor(program, options.oracle) !== false;
     this.hashing = options.hashing ?? true;
     this.memHash = new MemoryHash(this.vm);
     this.memHash.setRoot();

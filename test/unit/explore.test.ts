@@ -1,0 +1,244 @@
+// Tests of the schedule explorer: each strategy finds the P8 race on before-f8e4a2e; shrinking
+// reaches one preemption and certifies it; the reductions (state hashing, sleep sets) find
+// exactly the outcomes of the plain search on programs with known outcome sets; schedules
+// replay identically and report where they diverge after an edit; compare; workers; bad input
+// and limits through the CLI.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { Machine, type Program } from '../../debug-adapter/engine';
+import { BoundedSearch, UNBOUNDED } from '../../debug-adapter/engine/explore/bounded';
+import { compareRuns } from '../../debug-adapter/engine/explore/compare';
+import { explore } from '../../debug-adapter/engine/explore/explorer';
+import { makeParallelRunner } from '../../debug-adapter/engine/explore/parallel';
+import { encodeSchedule, replaySchedule } from '../../debug-adapter/engine/explore/schedule-file';
+import { ExploreTarget } from '../../debug-adapter/engine/explore/target';
+import { compileScenario, parseScheduleRecord } from '../../debug-adapter/runSupport';
+import { fsLoader, modelsRoot, resolveRuntime } from '../../debug-adapter/runtimes';
+
+const root = path.resolve(__dirname, '..', '..');
+const prog = (name: string): string => path.join(root, 'test', 'programs', 'explore', name);
+const race = path.join(root, 'examples', 'finalizer-race.simc');
+const tmp = mkdtempSync(path.join(tmpdir(), 'sweepscope-explore-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function compile(file: string, runtime: string): Program {
+  const c = compileScenario(file, runtime, fsLoader);
+  if (!c.ok) throw new Error(c.error);
+  return c.program;
+}
+
+/** Every outcome (how the run ended and what it printed) a bounded search finds. */
+function outcomes(program: Program, gomaxprocs: number, bound: number, por: boolean, hashing: boolean): { set: string[]; executions: number } {
+  const target = new ExploreTarget(program, { gomaxprocs, hashing });
+  const r = new BoundedSearch(target, { bound, por, hashing, stopOnFailure: false, shouldStop: () => false }).run();
+  assert.ok(r.complete, `the search (bound ${bound}, por ${por}, hashing ${hashing}) should complete`);
+  return { set: [...r.outcomes.keys()].sort(), executions: r.executions };
+}
+
+test('reductions are sound: hashing under a bound, sleep sets + hashing without one, find exactly the plain search’s outcomes', () => {
+  const litmus = compile(prog('litmus.simc'), 'none');
+  for (const gmp of [2, 3]) {
+    for (const bound of [0, 1, 2]) {
+      const plain = outcomes(litmus, gmp, bound, false, false);
+      const reduced = outcomes(litmus, gmp, bound, true, true);
+      assert.deepEqual(reduced.set, plain.set, `gomaxprocs ${gmp}, bound ${bound}`);
+      assert.ok(reduced.executions <= plain.executions);
+    }
+  }
+  const plain = outcomes(litmus, 2, UNBOUNDED, false, false);
+  const reduced = outcomes(litmus, 2, UNBOUNDED, true, true);
+  assert.deepEqual(reduced.set, plain.set);
+  // store buffering under sequential consistency: 4 outcomes, never r1 = r2 = 0
+  assert.equal(plain.set.length, 4, plain.set.join('\n'));
+  assert.ok(plain.set.every((o) => !o.includes('r1=0 r2=0')));
+  assert.ok(reduced.executions * 5 < plain.executions, `sleep sets should save executions: ${reduced.executions} vs ${plain.executions}`);
+});
+
+test('dpor finds the lost update, shrinks it to one preemption, certifies it, and the schedule replays identically', () => {
+  const p = compile(prog('lost-update.simc'), 'none');
+  const r = explore(p, { strategy: 'dpor', preemptionBound: 2, timeLimitMs: 30_000 });
+  assert.ok(r.found, r.coverage);
+  const f = r.finding;
+  assert.ok(f);
+  assert.equal(f.result.outcome, 'throw');
+  assert.equal(f.result.message, 'lost update');
+  assert.equal(f.preemptions, 1);
+  assert.ok(f.certified, f.certifyNote);
+  assert.match(f.storyText, /preemption: M\d+ \(g\d+\) stopped at inc/);
+  // replaying the schedule file twice gives the same event stream
+  const rec = parseScheduleRecord(encodeSchedule(f.schedule), 'test', p.hash);
+  assert.ok(!('error' in rec), JSON.stringify(rec));
+  const events = (): string[] => {
+    const vm = new Machine(p, { gomaxprocs: rec.gomaxprocs, schedule: rec });
+    const log: string[] = [];
+    vm.listen({
+      onSchedule: (m, n) => void log.push(`run M${m.id} ${n}`),
+      onAccess: (a, s, fl, m) => void log.push(`M${m.id} ${a}:${s}:${fl}`),
+    });
+    vm.run();
+    log.push(vm.result().outcome + ' ' + vm.result().message);
+    return log;
+  };
+  const first = events();
+  assert.deepEqual(events(), first);
+  assert.ok(first[first.length - 1].startsWith('throw lost update'));
+});
+
+test('random and PCT find a real consequence of the P8 race on before-f8e4a2e (not the per-acquisition I4 flag)', () => {
+  const p = compile(race, 'before-f8e4a2e');
+  for (const strategy of ['random', 'pct'] as const) {
+    const r = explore(p, { strategy, seed: 1, timeLimitMs: 60_000, shrink: false });
+    assert.ok(r.found, `${strategy}: ${r.coverage}`);
+    const f = r.finding;
+    assert.ok(f);
+    assert.ok(['throw', 'invariant', 'livelock', 'fault'].includes(f.result.outcome), f.result.message);
+    assert.doesNotMatch(f.result.message, /I4 \(a sweeper is never preemptible\)/);
+    assert.ok(f.before.preemptions >= 1, 'a schedule without preemptions is not the race');
+  }
+});
+
+test('shrinking a random-walk failure on finalizer-race keeps the failure and removes preemptions', () => {
+  const p = compile(race, 'before-f8e4a2e');
+  const r = explore(p, { strategy: 'random', seed: 1, timeLimitMs: 25_000 });
+  const f = r.finding;
+  assert.ok(f, r.coverage);
+  assert.ok(f.preemptions < f.before.preemptions, `${f.preemptions} vs ${f.before.preemptions}`);
+  assert.ok(f.preemptions >= 1);
+  // the shrunk schedule replays to the same failure (the engine may report a late divergence of
+  // its end-position check here; the outcome is what counts)
+  const again = replaySchedule(p, f.schedule);
+  assert.equal(again.result.outcome, f.result.outcome);
+  assert.equal(again.result.message, f.result.message);
+});
+
+test('on a fixed program bounded exhaustive search with k = 2 completes and finds nothing', () => {
+  const fixed = path.join(tmp, 'fixed-update.simc');
+  writeFileSync(fixed, readFileSync(prog('lost-update.simc'), 'utf8').replace('v = x;\n\tx = v + 1;', 'runtime·xadd(&x, 1);\n\tv = 0;'));
+  const p = compile(fixed, 'none');
+  const r = explore(p, { strategy: 'dpor', preemptionBound: 2, timeLimitMs: 30_000 });
+  assert.equal(r.found, false);
+  assert.equal(r.complete, true, r.coverage);
+  assert.equal(r.boundCompleted, 2);
+});
+
+test('on f8e4a2e the explorer stops at its limits and says what it covered', () => {
+  const p = compile(race, 'f8e4a2e');
+  const t = Date.now();
+  const r = explore(p, { strategy: 'dpor', preemptionBound: 2, executions: 3, timeLimitMs: 20_000 });
+  assert.ok(Date.now() - t < 40_000);
+  assert.equal(r.found, false);
+  assert.equal(r.complete, false);
+  assert.ok(r.executions <= 3);
+  assert.match(r.coverage, /stopped at a limit: \d+ executions/);
+  assert.ok(r.estimate.schedules > 1000, 'the k = 2 space of the full scenario is large');
+});
+
+test('a schedule replayed on an edited model replays the prefix that applies and says where it diverged', () => {
+  // a copy of the model (its runtime.simc includes ../common, so common goes next to it)
+  const model = path.join(tmp, 'edited-model');
+  cpSync(path.join(modelsRoot(), 'before-f8e4a2e'), model, { recursive: true });
+  cpSync(path.join(modelsRoot(), 'common'), path.join(tmp, 'common'), { recursive: true });
+  const sweepFile = path.join(model, 'mgc0-sweep.simc');
+  const p0 = compileScenario(race, model, fsLoader);
+  assert.ok(p0.ok, p0.ok ? '' : p0.error);
+  if (!p0.ok) return;
+  const original = p0.program;
+  const recorded = new Machine(original, { strategy: 'random', seed: 3 });
+  recorded.run();
+  const rec = recorded.result().schedule;
+  // an edit on the sweep path: one more statement at the start of MSpan_Sweep
+  const text = readFileSync(sweepFile, 'utf8');
+  const edited = text.replace('\tarena_start = runtime·mheap.arena_start;', '\tmheap_sweep_edits++;\n\tarena_start = runtime·mheap.arena_start;');
+  assert.notEqual(edited, text, 'the edit applies');
+  writeFileSync(sweepFile, 'uint32 mheap_sweep_edits;\n' + edited);
+  const p1 = compileScenario(race, model, fsLoader);
+  assert.ok(p1.ok, p1.ok ? '' : p1.error);
+  if (!p1.ok) return;
+  assert.notEqual(p1.program.hash, original.hash);
+  const parsed = parseScheduleRecord(encodeSchedule(rec), 'recorded', p1.program.hash);
+  assert.ok(!('error' in parsed), 'same scenario on an edited model is accepted');
+  const r = replaySchedule(p1.program, rec, { seed: 1 });
+  assert.ok(r.edited);
+  assert.ok(r.result.divergedAt, 'the divergence point is reported');
+  assert.ok(r.result.divergedAt.switchIndex > 0, 'the prefix before the edit applied');
+  assert.match(r.result.divergedAt.reason, /M\d/);
+});
+
+test('compare: one schedule on both runtimes parts somewhere and each run says how it ends', () => {
+  const a = compile(race, 'before-f8e4a2e');
+  const b = compile(race, 'f8e4a2e');
+  const found = explore(a, { strategy: 'random', seed: 1, timeLimitMs: 30_000, shrink: false });
+  assert.ok(found.finding);
+  const c = compareRuns(a, b, found.finding.schedule);
+  assert.ok(c.firstDifference);
+  assert.ok(c.firstDifference.step >= 0);
+  assert.notEqual(c.a.outcome, 'exit');
+  assert.equal(c.b.outcome, 'exit', `f8e4a2e: ${c.b.message}`);
+});
+
+test('two workers find the failure and report each other’s executions', () => {
+  const file = prog('lost-update.simc');
+  const p = compile(file, 'none');
+  const sources: Record<string, string> = {};
+  for (const f of p.files) {
+    const text = fsLoader.read(f);
+    if (text !== undefined) sources[f] = text;
+  }
+  const rt = resolveRuntime('none');
+  assert.ok(!('error' in rt));
+  const parallel = makeParallelRunner({ runtimeFiles: rt.files, scenario: file, sources }, { gomaxprocs: 2 });
+  for (const strategy of ['dpor', 'random'] as const) {
+    const r = explore(p, { strategy, workers: 2, parallel, timeLimitMs: 30_000 });
+    assert.ok(r.found, `${strategy}: ${r.coverage}`);
+    assert.equal(r.finding?.result.message, 'lost update');
+  }
+});
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+function sweepscope(...args: string[]): Ran {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'debug-adapter', 'cli.ts'), ...args], { encoding: 'utf8', cwd: root });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('CLI explore: JSON contract, schedule file, exit codes, bad input in one line', () => {
+  const out = path.join(tmp, 'lost.schedule.json');
+  const r = sweepscope('explore', prog('lost-update.simc'), '--runtime', 'none', '--strategy', 'dpor', '--preemption-bound', '1', '--time-limit', '30', '--workers', '1', '--out', out, '--json');
+  assert.equal(r.status, 1, r.stderr);
+  const j = JSON.parse(r.stdout) as Record<string, unknown>;
+  for (const k of ['outcome', 'message', 'thread', 'goroutine', 'location', 'steps', 'executions', 'found', 'complete', 'elapsedMs', 'schedule', 'preemptions', 'switches']) assert.ok(k in j, k);
+  assert.equal(j.found, true);
+  assert.equal(j.preemptions, 1);
+  assert.equal(j.schedule, out);
+  const file = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+  assert.equal(file.version, 1);
+  assert.equal(typeof file.programHash, 'string');
+  // replay through `run`
+  const replay = sweepscope('run', prog('lost-update.simc'), '--runtime', 'none', '--schedule', out, '--json');
+  assert.equal(replay.status, 1);
+  assert.equal((JSON.parse(replay.stdout) as { message: string }).message, 'lost update');
+  // nothing to find: exit 0
+  const clean = sweepscope('explore', prog('litmus.simc'), '--runtime', 'none', '--preemption-bound', '1', '--workers', '1', '--json');
+  assert.equal(clean.status, 0, clean.stderr);
+  assert.equal((JSON.parse(clean.stdout) as { complete: boolean }).complete, true);
+  // usage errors
+  for (const [args, mentions] of [
+    [['explore'], 'missing FILE.simc'],
+    [['explore', prog('litmus.simc'), '--strategy', 'bfs'], "'--strategy'"],
+    [['explore', prog('litmus.simc'), '--preemption-bound', 'x'], "'--preemption-bound'"],
+    [['explore', prog('litmus.simc'), '--time-limit', '0'], "'--time-limit'"],
+    [['explore', prog('litmus.simc'), '--runtime', 'nope'], 'nope'],
+  ] as const) {
+    const e = sweepscope(...args);
+    assert.equal(e.status, 2, e.stderr);
+    assert.ok(e.stderr.split('\n')[0].includes(mentions), e.stderr);
+    assert.doesNotMatch(e.stderr, /\n\s+at /);
+  }
+});
