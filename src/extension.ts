@@ -9,6 +9,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerAdapterFactory } from './adapterFactory';
 import { registerCommands } from './commands';
 import { registerDebugConfigurations } from './debugConfig';
+import { registerExplorerCommands } from './explorer';
 import { startLanguageClient } from './languageClient';
 import { registerPanels } from './panels';
 
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerAdapterFactory(context);
   registerDebugConfigurations(context);
   registerCommands(context);
+  registerExplorerCommands(context);
   registerPanels(context);
   client = startLanguageClient(context);
 }

@@ -185,7 +185,18 @@ function finish(program: Program, target: ExploreTarget, deviations: Deviation[]
   let certifyNote: string | undefined = 'not shrunk';
   let stepsMinimal = false;
   let shrinkExecutions = 0;
-  const doShrink = (o.shrink ?? true) && !cancelled();
+  if (cancelled()) {
+    // cancelled: report what was seen as it was seen, without replays (cancel must be quick)
+    const story: Story = { runs: [], result: seen, preemptions: beforePre };
+    return {
+      result: seen, schedule: seen.schedule, preemptions: beforePre, switches: deviations.length, deviations, story,
+      storyText: `(not shrunk: cancelled) ${beforePre} preemption(s), ${deviations.length} switch(es) from the default schedule`,
+      certified: false, certifyNote: 'cancelled before shrinking', stepsMinimal: false, shrunk: false,
+      before: { preemptions: beforePre, switches: deviations.length }, shrinkMs: 0, shrinkExecutions: 0,
+      searchOutcome: `${seen.outcome}: ${seen.message}`,
+    };
+  }
+  const doShrink = o.shrink ?? true;
   if (doShrink) {
     onShrink();
     // shrinking gets what is left of the time limit, and at least 5 s
