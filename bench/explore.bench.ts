@@ -1,0 +1,160 @@
+// Explorer benchmark: time to the first failure on the P8 race (median and worst over seeds,
+// per strategy), executions per second, bounded search on the fixed model (k = 1, k = 2, with
+// time caps), executions saved by state hashing and sleep sets against the plain bounded search
+// (same run, same program), two workers against one, and shrinking time. Targets from issue 6
+// are printed beside each number. EXPLORE_BENCH_SEEDS (default 100) and EXPLORE_BENCH_CAP_S
+// (per-measurement time cap, default 120) bound the run; what a cap cut short is said.
+import * as path from 'node:path';
+import type { Program } from '../debug-adapter/engine';
+import { BoundedSearch, UNBOUNDED } from '../debug-adapter/engine/explore/bounded';
+import { explore } from '../debug-adapter/engine/explore/explorer';
+import { makeParallelRunner } from '../debug-adapter/engine/explore/parallel';
+import { runPolicy } from '../debug-adapter/engine/explore/policy';
+import { runSearch, type SearchSpec } from '../debug-adapter/engine/explore/search';
+import { shrink } from '../debug-adapter/engine/explore/shrink';
+import { ExploreTarget } from '../debug-adapter/engine/explore/target';
+import { fsLoader, resolveRuntime } from '../debug-adapter/runtimes';
+import { compileScenario } from '../debug-adapter/runSupport';
+
+const root = path.resolve(__dirname, '..');
+const race = path.join(root, 'examples', 'finalizer-race.simc');
+const litmus = path.join(root, 'test', 'programs', 'explore', 'litmus.simc');
+const lost = path.join(root, 'test', 'programs', 'explore', 'lost-update.simc');
+const SEEDS = Number(process.env.EXPLORE_BENCH_SEEDS ?? 100);
+const CAP = Number(process.env.EXPLORE_BENCH_CAP_S ?? 120) * 1000;
+
+function compile(file: string, runtime: string): Program {
+  const c = compileScenario(file, runtime, fsLoader);
+  if (!c.ok) throw new Error(c.error);
+  return c.program;
+}
+
+function row(label: string, value: string, note = ''): void {
+  console.log(`${label.padEnd(58)} ${value.padStart(16)}  ${note}`);
+}
+
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
+
+function spec(strategy: SearchSpec['strategy'], seed: number, horizon: number, bound = 2): SearchSpec {
+  return { strategy, bound, seed, pctDepth: 3, por: true, hashing: true, horizon };
+}
+
+function firstFailure(target: ExploreTarget, horizon: number): void {
+  for (const strategy of ['random', 'pct'] as const) {
+    const times: number[] = [];
+    let executions = 0;
+    let searchMs = 0;
+    let missed = 0;
+    const t0 = Date.now();
+    for (let s = 1; s <= SEEDS && Date.now() - t0 < CAP; s++) {
+      const t = Date.now();
+      // each seed searches from its own starting seed until a failure (at most 30 s)
+      const out = runSearch(target, spec(strategy, s * 1000, horizon), { shouldStop: () => Date.now() - t > 30_000 });
+      const dt = Date.now() - t;
+      executions += out.executions;
+      searchMs += dt;
+      if (out.failure) times.push(dt);
+      else missed++;
+    }
+    times.sort((a, b) => a - b);
+    const n = times.length + missed;
+    const median = times.length ? times[Math.floor((times.length - 1) / 2)] : NaN;
+    const worst = times.length ? times[times.length - 1] : NaN;
+    row(`first failure, ${strategy}: median over ${n} seeds`, ms(median), `target < 100 ms${missed ? `; ${missed} seed(s) found nothing in 30 s` : ''}`);
+    row(`first failure, ${strategy}: worst`, ms(worst), 'target < 2 s');
+    row(`executions/s, ${strategy} (finalizer-race, before-f8e4a2e)`, (executions / (searchMs / 1000)).toFixed(1), `${executions} executions`);
+  }
+}
+
+function boundedOnFixed(): void {
+  const p = compile(race, 'f8e4a2e');
+  const target = new ExploreTarget(p, {});
+  for (const k of [1, 2]) {
+    const t = Date.now();
+    let n = 0;
+    const r = new BoundedSearch(target, { bound: k, por: true, hashing: true, stopOnFailure: true, shouldStop: () => Date.now() - t > CAP / 2, onExecution: () => void n++ }).run();
+    row(`finalizer-race on f8e4a2e, k = ${k}: ${r.complete ? 'complete' : 'NOT complete'}`, ms(Date.now() - t), `${n} executions, ${r.firstPoints} choice points in the first execution${r.complete ? '' : ` (cap ${CAP / 2000} s)`}; target k=2 < 10 s`);
+  }
+}
+
+function savings(): void {
+  const p = compile(litmus, 'none');
+  const count = (gmp: number, bound: number, por: boolean, hashing: boolean): number => {
+    const target = new ExploreTarget(p, { gomaxprocs: gmp, hashing });
+    return new BoundedSearch(target, { bound, por, hashing, stopOnFailure: false, shouldStop: () => false }).run().executions;
+  };
+  for (const [gmp, bound] of [[3, 1], [3, 2], [2, UNBOUNDED]] as const) {
+    const plain = count(gmp, bound, false, false);
+    const reduced = count(gmp, bound, true, true);
+    const label = bound >= UNBOUNDED ? 'no bound (sleep sets + hashing)' : `k = ${bound} (hashing)`;
+    row(`litmus, ${gmp} Ms, ${label}: executions vs plain`, `${reduced} / ${plain}`, `${((1 - reduced / plain) * 100).toFixed(0)}% saved`);
+  }
+}
+
+function workers(): void {
+  const p = compile(litmus, 'none');
+  const rt = resolveRuntime('none');
+  if ('error' in rt) throw new Error(rt.error);
+  const sources: Record<string, string> = {};
+  for (const f of p.files) {
+    const t = fsLoader.read(f);
+    if (t !== undefined) sources[f] = t;
+  }
+  const parallel = makeParallelRunner({ runtimeFiles: rt.files, scenario: litmus, sources }, { gomaxprocs: 3 });
+  const time = (w: number): { ms: number; executions: number } => {
+    const t = Date.now();
+    const r = explore(p, { strategy: 'dpor', preemptionBound: 2, gomaxprocs: 3, hashing: false, workers: w, parallel, timeLimitMs: CAP });
+    return { ms: Date.now() - t, executions: r.executions };
+  };
+  const one = time(1);
+  const two = time(2);
+  row('plain bounded search, litmus 3 Ms k = 2: 1 worker', ms(one.ms), `${one.executions} executions`);
+  row('same, 2 workers', ms(two.ms), `${two.executions} executions; speed-up ${(one.ms / two.ms).toFixed(2)}x (target >= 1.7x)`);
+  // random seeds on the race: executions per second with 1 and 2 workers for a fixed time
+  const r = compile(race, 'f8e4a2e');
+  const rrt = resolveRuntime('f8e4a2e');
+  if ('error' in rrt) throw new Error(rrt.error);
+  const rs: Record<string, string> = {};
+  for (const f of r.files) {
+    const t = fsLoader.read(f);
+    if (t !== undefined) rs[f] = t;
+  }
+  const rpar = makeParallelRunner({ runtimeFiles: rrt.files, scenario: race, sources: rs }, { gomaxprocs: 2 });
+  const rate = (w: number): number => {
+    const t = Date.now();
+    const rep = explore(r, { strategy: 'random', workers: w, parallel: rpar, timeLimitMs: 30_000, shrink: false });
+    return rep.executions / ((Date.now() - t) / 1000);
+  };
+  const r1 = rate(1);
+  const r2 = rate(2);
+  row('random walk on f8e4a2e (no failures): executions/s, 1 worker', r1.toFixed(2));
+  row('same, 2 workers', r2.toFixed(2), `speed-up ${(r2 / r1).toFixed(2)}x (includes each worker's start-up)`);
+}
+
+function shrinking(): void {
+  const p = compile(lost, 'none');
+  const t = Date.now();
+  const rep = explore(p, { strategy: 'random', seed: 1, timeLimitMs: 30_000 });
+  row('shrinking, lost-update (random failure → 1 preemption)', ms(rep.finding?.shrinkMs ?? NaN), `${rep.finding?.before.preemptions} → ${rep.finding?.preemptions} preemption(s), certified ${rep.finding?.certified}; target < 1 s`);
+  void t;
+  const race0 = compile(race, 'before-f8e4a2e');
+  const target = new ExploreTarget(race0, {});
+  const found = runSearch(target, spec('random', 1, 19_700), { shouldStop: () => false });
+  if (!found.failure) return;
+  const t1 = Date.now();
+  const s = shrink(target, found.failure.deviations, { shouldStop: () => Date.now() - t1 > CAP / 2 });
+  row('shrinking, finalizer-race random seed 1', ms(Date.now() - t1), `${found.failure.preemptions} → ${s.run.preemptions} preemption(s), ${s.executions} executions, certified ${s.certified}; target < 1 s`);
+}
+
+export function run(): void {
+  const p = compile(race, 'before-f8e4a2e');
+  const t = Date.now();
+  const target = new ExploreTarget(p, {});
+  const base = runPolicy(target, (x) => x.preferred, () => false);
+  row('setup: compile + run to the root + one default execution', ms(Date.now() - t), `${base.choicePoints} choice points`);
+  firstFailure(target, base.choicePoints);
+  savings();
+  shrinking();
+  workers();
+  boundedOnFixed();
+}
