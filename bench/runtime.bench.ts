@@ -1,8 +1,9 @@
 // Runtime-model benchmark: the allocation-churn workload on the f8e4a2e model — steps per second
 // and GC cycles per second with the heap oracle off and on (target: the oracle costs at most 2×),
 // beside the engine's raw statement rate on the compute program in the same run. Rates are per
-// second of this process's CPU time (the machine may be shared; wall time is shown beside),
-// the fastest of three runs after a warm-up run.
+// wall-clock second, with the rate per second of this process's CPU time beside (it includes
+// V8's background GC and compiler threads, but tells more on a shared machine); each is the
+// fastest of three runs after three warm-up runs.
 import * as path from 'node:path';
 import { attachOracle, compileProgram, Machine, type Program } from '../debug-adapter/engine';
 import { Inspector } from '../debug-adapter/engine/vm/inspect';
@@ -42,16 +43,18 @@ export function run(): void {
   const rawRun = timed(raw, false);
   row('engine raw rate (compute program)', `${(rawRun.steps / rawRun.ms / 1000).toFixed(1)} M/s`);
   const churn = load(path.join(root, 'examples', 'churn.simc'), 'f8e4a2e');
-  // one warm-up run each (the JIT), then the fastest of three: the machine may be shared
+  // warm-up runs (V8 tiers the shared code up over several machines), then the fastest of
+  // three: the machine may be shared
   const best = (oracle: boolean) => {
-    timed(churn, oracle);
-    return [timed(churn, oracle), timed(churn, oracle), timed(churn, oracle)].reduce((a, b) => (b.ms < a.ms ? b : a));
+    for (let i = 0; i < 3; i++) timed(churn, oracle);
+    return [timed(churn, oracle), timed(churn, oracle), timed(churn, oracle)].reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
   };
   const off = best(false);
   const on = best(true);
   for (const [label, r] of [['oracle off', off], ['oracle on', on]] as const) {
-    row(`churn (${label}): steps/s`, `${(r.steps / r.ms / 1000).toFixed(2)} M/s`, `${r.steps} steps in ${r.ms.toFixed(0)} ms CPU (${r.wallMs.toFixed(0)} ms wall), ${r.outcome}`);
-    row(`churn (${label}): GC cycles/s`, `${(r.gcs / (r.ms / 1000)).toFixed(1)}`, `${r.gcs} cycles`);
+    row(`churn (${label}): steps/s`, `${(r.steps / r.wallMs / 1000).toFixed(2)} M/s`, `${r.steps} steps in ${r.wallMs.toFixed(0)} ms (per CPU second: ${(r.steps / r.ms / 1000).toFixed(2)} M/s), ${r.outcome}`);
+    row(`churn (${label}): GC cycles/s`, `${(r.gcs / (r.wallMs / 1000)).toFixed(1)}`, `${r.gcs} cycles (per CPU second: ${(r.gcs / (r.ms / 1000)).toFixed(1)})`);
   }
-  row('oracle cost (time per step, on / off)', `${(on.ms / on.steps / (off.ms / off.steps)).toFixed(2)}x`, 'target <= 2x');
+  const cost = (t: (r: typeof on) => number) => (t(on) / on.steps / (t(off) / off.steps)).toFixed(2);
+  row('oracle cost (time per step, on / off)', `${cost((r) => r.wallMs)}x`, `CPU time: ${cost((r) => r.ms)}x; target <= 2x`);
 }
