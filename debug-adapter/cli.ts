@@ -24,7 +24,7 @@ const USAGE = `usage:
                  [--seed N] [--schedule FILE] [--record FILE] [--max-steps N] [--sysmon-steps N]
                  [--oracle] [--json]
   sweepscope check FILE.simc... [--runtime NAME|DIR]
-  sweepscope explore FILE.simc [--runtime NAME|DIR] [--strategy dpor|pct|random] [--preemption-bound K]
+  sweepscope explore FILE.simc [--runtime NAME|DIR] [--strategy random|pct|dpor] [--preemption-bound K]
                  [--executions N] [--time-limit SECONDS] [--seed N] [--out FILE.schedule.json]
                  [--workers N] [--gomaxprocs N] [--pct-depth D] [--json]
 runtimes: f8e4a2e (default), before-f8e4a2e, none, or a folder of .simc files
@@ -255,7 +255,8 @@ function cmdExplore(args: string[]): number {
   if (p.files.length !== 1) {
     throw new UsageError(p.files.length === 0 ? 'explore: missing FILE.simc' : `explore: one file expected, got '${p.files[1]}'`);
   }
-  const strategy = str(p, 'strategy') ?? 'dpor';
+  // random finds the P8 race in tens of milliseconds; dpor is the exhaustive (bounded) proof mode
+  const strategy = str(p, 'strategy') ?? 'random';
   if (!(EXPLORE_STRATEGIES as readonly string[]).includes(strategy)) {
     throw new UsageError(`option '--strategy': '${strategy}' is not one of ${EXPLORE_STRATEGIES.join(', ')}`);
   }

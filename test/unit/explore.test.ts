@@ -225,7 +225,7 @@ test('CLI explore: JSON contract, schedule file, exit codes, bad input in one li
   assert.equal(replay.status, 1);
   assert.equal((JSON.parse(replay.stdout) as { message: string }).message, 'lost update');
   // nothing to find: exit 0
-  const clean = sweepscope('explore', prog('litmus.simc'), '--runtime', 'none', '--preemption-bound', '1', '--workers', '1', '--json');
+  const clean = sweepscope('explore', prog('litmus.simc'), '--runtime', 'none', '--strategy', 'dpor', '--preemption-bound', '1', '--workers', '1', '--json');
   assert.equal(clean.status, 0, clean.stderr);
   assert.equal((JSON.parse(clean.stdout) as { complete: boolean }).complete, true);
   // usage errors

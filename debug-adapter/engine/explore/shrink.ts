@@ -104,10 +104,18 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
   // 5. certify: nothing with fewer preemptions fails the same way
   let certified = false;
   let certifyNote: string | undefined;
+  const limit = o.certifyExecutions ?? 2000;
+  // schedules with at most p−1 preemptions: about Σ C(choice points, i) before reduction
+  let space = 0;
+  for (let i = 0, c = 1; i < run.preemptions; i++) {
+    space += c;
+    c = (c * (run.choicePoints - i)) / (i + 1);
+  }
   if (run.preemptions === 0) certified = true;
-  else {
+  else if (space > limit * 50) {
+    certifyNote = `not attempted: about ${Math.round(space)} schedules have at most ${run.preemptions - 1} preemption(s) (${run.choicePoints} choice points), beyond the certification budget of ${limit} executions`;
+  } else {
     let used = 0;
-    const limit = o.certifyExecutions ?? 2000;
     const search = new BoundedSearch(target, {
       bound: run.preemptions - 1,
       por: true,
