@@ -304,6 +304,8 @@ function cmdExplore(args: string[]): number {
     parallel: makeParallelRunner({ runtimeFiles, scenario: file, sources }, target),
   });
   const f = report.finding;
+  const est = report.estimate;
+  if (!json) process.stderr.write(`search space: ${est.choicePoints} choice points in the default execution, about ${est.schedules.toExponential(2)} schedules with at most ${est.bound} preemption(s) before reduction\n`);
   let written: string | undefined;
   if (f && out !== undefined) {
     try {

@@ -34,6 +34,7 @@ export function tellStory(target: ExploreTarget, deviations: readonly Deviation[
     const m = vm.ms[t];
     return m ? vm.location(m.exec, undefined) : undefined;
   };
+  let before = target.rootSteps;
   const run = runPolicy(
     target,
     deviationChooser(deviations),
@@ -46,6 +47,8 @@ export function tellStory(target: ExploreTarget, deviations: readonly Deviation[
         runs.push(cur);
       }
       cur.steps++;
+      cur.statements += vm.steps - before;
+      before = vm.steps;
       cur.to = where(t);
       cur.from ??= cur.to;
       if (m.curg && !m.curg.isG0) cur.goroutine = vm.goid(m.curg);
@@ -53,17 +56,6 @@ export function tellStory(target: ExploreTarget, deviations: readonly Deviation[
       lastThread = t;
     },
   );
-  // statements per run, from the machine's switch log (pairs of M id and statement counts after the root)
-  const sw = run.result.schedule.switches;
-  let k = target.rootSwitches.length;
-  for (const r of runs) {
-    let n = 0;
-    while (k < sw.length && `M${sw[k]}` === r.thread) {
-      n += sw[k + 1];
-      k += 2;
-    }
-    r.statements = n;
-  }
   return { runs, result: run.result, preemptions: run.preemptions };
 }
 
