@@ -446,13 +446,13 @@ export class Debuggee {
         const m = this.vm.ms[next[0]];
         const used = m ? this.vm.step(m, Math.min(next[1], CHUNK)) : 0;
         if (used === 0 && next[1] > 0 && !this.vm.paused && !this.vm.halted) {
-          this.events.output(`history: the recorded schedule could not be followed at step ${this.vm.steps}; running on with the strategy\n`, 'console');
+          this.events.output(`history: the recorded schedule could not be followed at step ${this.vm.steps} (M${next[0]} ${m ? m.state + (m.block ? ` blocked on ${m.block.k}` : '') : 'missing'}, ${next[1]} steps left); running on with the strategy\n`, 'console');
           this.history.truncate(this.pos);
           this.timeline.forgetAfter(this.pos);
           this.furthest = this.pos;
         }
       } else {
-        if (this.history.timeline) this.history.timeline = null;
+        if (this.history.timeline) this.history.finishTimeline();
         if (threadOnly !== null) {
           const m = this.vm.ms[threadOnly];
           const used = m ? this.vm.step(m, CHUNK) : 0;
@@ -471,6 +471,8 @@ export class Debuggee {
   }
 
   private report(stop: Stop): void {
+    // a stop consumes what was waiting to stop the program (a re-execution may have left one)
+    this.pending = null;
     this.state = 'stopped';
     this.plan = { k: 'continue' };
     this.pauseWanted = false;

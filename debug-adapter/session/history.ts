@@ -3,6 +3,7 @@
 // restores the nearest snapshot and re-executes the recorded schedule (the machine's switch log)
 // with the same runs, so every thread has taken exactly the same steps when it arrives.
 import type { Machine } from '../engine';
+import type { SchedulerState } from '../engine/vm/machine';
 import type { MachineState } from '../engine/vm/snapshot';
 
 export const SNAPSHOT_EVERY = 10_000;
@@ -24,6 +25,8 @@ export class History<T> {
   private fine: Snapshot<T>[] = [];
   /** The furthest known schedule: [mId, steps, …] pairs; the machine's log is a prefix of it while replaying. */
   timeline: number[] | null = null;
+  /** The scheduler's state where the timeline ends, put back when re-execution catches up. */
+  private timelineScheduler: SchedulerState | null = null;
 
   constructor(private readonly vm: Machine) {}
 
@@ -72,6 +75,7 @@ export class History<T> {
     this.snaps = this.snaps.filter((s) => s.pos <= pos);
     this.fine = this.fine.filter((s) => s.pos <= pos);
     this.timeline = null;
+    this.timelineScheduler = null;
   }
 
   /** Forgets everything (after an edit of memory: history restarts here). */
@@ -79,11 +83,26 @@ export class History<T> {
     this.snaps = [];
     this.fine = [];
     this.timeline = null;
+    this.timelineScheduler = null;
   }
 
   /** Starts replaying: the machine's current log becomes the timeline to follow. */
   markTimeline(): void {
-    if (this.timeline === null) this.timeline = this.vm.switches.slice();
+    if (this.timeline !== null) return;
+    this.timeline = this.vm.switches.slice();
+    this.timelineScheduler = this.vm.saveScheduler();
+  }
+
+  /**
+   * Re-execution has no more runs to follow: when it caught up with the end of the timeline
+   * exactly, the scheduler continues as the original run would have.
+   */
+  finishTimeline(): void {
+    const tl = this.timeline;
+    const cur = this.vm.switches;
+    if (tl && this.timelineScheduler && cur.length === tl.length && cur.every((x, i) => x === tl[i])) this.vm.loadScheduler(this.timelineScheduler);
+    this.timeline = null;
+    this.timelineScheduler = null;
   }
 
   /** The next run of the recorded timeline [mId, steps], or null when the machine has caught up. */

@@ -36,6 +36,12 @@ export interface Listener {
   onHalt?(result: RunResult): void;
 }
 
+export interface SchedulerState {
+  strategy: unknown;
+  replay: { index: number; left: number; active: boolean };
+  interrupted: { mId: number; left: number } | null;
+}
+
 export interface Halt {
   outcome: Outcome;
   message: string;
@@ -532,7 +538,9 @@ export class Machine implements AccessSink {
 
   private record(m: Mach, steps: number): void {
     const n = this.switches.length;
-    if (n >= 2 && this.switches[n - 2] === m.id && steps > 0 && this.switches[n - 1] > 0) this.switches[n - 1] += steps;
+    // a run of the same M continues the last entry; an empty one after it (a pause before its
+    // first statement) adds nothing
+    if (n >= 2 && this.switches[n - 2] === m.id && (steps === 0 || this.switches[n - 1] > 0)) this.switches[n - 1] += steps;
     else this.switches.push(m.id, steps);
     this.ends[(this.switches.length >> 1) - 1] = this.positionHash(m);
   }
@@ -770,6 +778,20 @@ export class Machine implements AccessSink {
   restore(s: MachineState): void {
     s.apply(this, this.strategy);
     this.interrupted = null;
+  }
+  /**
+   * What decides the next run: the strategy's state, the replay position and a paused run's
+   * remainder. A debugger that re-executes recorded runs with step() (which bypasses the
+   * strategy) puts back the state the original run had when it catches up with it.
+   */
+  saveScheduler(): SchedulerState {
+    return { strategy: this.strategy.save(), replay: this.replayState, interrupted: this.interrupted ? { mId: this.interrupted.m.id, left: this.interrupted.left } : null };
+  }
+  loadScheduler(s: SchedulerState): void {
+    this.strategy.load(s.strategy);
+    this.replayState = s.replay;
+    const m = s.interrupted ? this.ms[s.interrupted.mId] : undefined;
+    this.interrupted = m && s.interrupted ? { m, left: s.interrupted.left } : null;
   }
   get replayState(): { index: number; left: number; active: boolean } {
     return { index: this.replayIndex, left: this.replayLeft, active: this.replay !== undefined };
