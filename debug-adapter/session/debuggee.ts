@@ -70,6 +70,12 @@ export class Debuggee {
   private targetStop: Stop | null = null;
   private scanRecord: ((here: number, m: Mach, fr: Frame, label: number) => void) | null = null;
   private haltReported = false;
+  /**
+   * Whether the user chose a run (per-thread stepping, Run Only This Thread): until then the
+   * strategy's own choices reproduce any stretch of the past from a snapshot; after it,
+   * re-execution follows the recorded runs (the timeline).
+   */
+  private userDriven = false;
   /** The statement the machine is at (hook label): a frame's pc is saved only when it suspends. */
   private hookAt: { fr: Frame; label: number } | null = null;
 
@@ -441,7 +447,7 @@ export class Debuggee {
     const plan = this.plan;
     const threadOnly = plan.k === 'thread' ? plan.mId : plan.k === 'step' && this.settings.stepping === 'thread' ? plan.mId : null;
     while (performance.now() < deadline && !this.pauseWanted) {
-      const next = this.history.nextRun();
+      const next = this.userDriven ? this.history.nextRun() : null;
       if (next) {
         const m = this.vm.ms[next[0]];
         const used = m ? this.vm.step(m, Math.min(next[1], CHUNK)) : 0;
@@ -455,6 +461,7 @@ export class Debuggee {
         if (this.history.timeline) this.history.finishTimeline();
         if (threadOnly !== null) {
           const m = this.vm.ms[threadOnly];
+          this.userDriven = true;
           const used = m ? this.vm.step(m, CHUNK) : 0;
           if (used === 0 && !this.vm.paused && !this.vm.halted) return `M${threadOnly} cannot run${m?.block ? ` (blocked: ${m.block.k})` : ''}; the other threads must move first (Continue, or "stepping": "all")`;
         } else {
@@ -528,11 +535,20 @@ export class Debuggee {
     this.skipM = null;
     this.pending = null;
     this.hookAt = null;
+    this.haltReported = false; // the end lies ahead again
     this.entered.clear();
   }
 
   /** Re-executes the timeline synchronously from the current state (scan or to a target). */
   private replaySync(): void {
+    if (!this.userDriven) {
+      // the strategy chose every run so far: it chooses them again
+      this.vm.run(() => {
+        if (this.mode === 'target') this.history.maybeTakeFine(this.pos, () => this.extra());
+        return false;
+      });
+      return;
+    }
     for (;;) {
       const next = this.history.nextRun();
       if (!next || this.vm.paused || this.vm.halted) return;
