@@ -112,7 +112,7 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
     c = (c * (run.choicePoints - i)) / (i + 1);
   }
   if (run.preemptions === 0) certified = true;
-  else if (space > limit * 50) {
+  else if (space > limit) {
     certifyNote = `not attempted: about ${Math.round(space)} schedules have at most ${run.preemptions - 1} preemption(s) (${run.choicePoints} choice points), beyond the certification budget of ${limit} executions`;
   } else {
     let used = 0;
