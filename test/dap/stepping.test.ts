@@ -173,3 +173,25 @@ test('restart runs the program again from the start; terminate ends it', async (
     dap.close();
   }
 });
+
+test('continue with singleThread: true moves only the chosen M', async () => {
+  const dap = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32 }] }] });
+  try {
+    const s = await stopped(dap);
+    const fs0 = await frames(dap, s.threadId as number);
+    const others = (await dap.ok<{ threads: DebugProtocol.Thread[] }>('threads')).threads.filter((t) => t.id !== s.threadId && t.id < 100000);
+    const before = await Promise.all(others.map(async (t) => (await frames(dap, t.id)).map((f) => `${f.name}:${f.line}`).join(' ')));
+    const at = dap.mark();
+    const r = await dap.ok<{ allThreadsContinued: boolean }>('continue', { threadId: s.threadId, singleThread: true });
+    assert.equal(r.allThreadsContinued, false);
+    const again = await stopped(dap, at);
+    assert.equal(again.threadId, s.threadId);
+    const fs1 = await frames(dap, again.threadId as number);
+    assert.equal(fs1[0].line, 32);
+    assert.notEqual(await evaluate(dap, 'i', fs1[0].id), '0', `still at i == 0 (was at ${fs0[0].line})`);
+    const after = await Promise.all(others.map(async (t) => (await frames(dap, t.id)).map((f) => `${f.name}:${f.line}`).join(' ')));
+    assert.deepEqual(after, before, 'another M moved');
+  } finally {
+    dap.close();
+  }
+});
