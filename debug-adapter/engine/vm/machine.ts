@@ -487,16 +487,24 @@ export class Machine implements AccessSink {
     const code = this.active;
     let g = m.exec;
     try {
-      do {
+      for (;;) {
         const fr = g.frames[g.frames.length - 1];
         code[fr.fn](this, fr);
-        if (this.halted || this.paused || this.endRun || m.block || m.state !== 'running') break;
+        if (this.halted || this.paused) break;
+        // a call's prologue belongs to the call's step: whatever ends the run (its count, a
+        // long solo run's early end), the callee's entry (preemption check) runs now and the
+        // callee stops before its first statement, so a replay that ends the run by count
+        // leaves the machine exactly as the recorded run did
+        const top = g.frames[g.frames.length - 1];
+        if (top !== undefined && top.pc === 0 && m.exec === g && m.state === 'running' && !m.block) continue;
+        if (this.endRun || m.block || m.state !== 'running') break;
         if (m.exec !== g) {
           if (m.exec !== m.g0 && !g.isG0) break; // another goroutine now: end of this run
           g = m.exec; // entering or leaving g0 (mcall) continues the run
           this.setRegisters(m);
         }
-      } while (this.slice > 0);
+        if (this.slice <= 0) break;
+      }
     } catch (e) {
       this.haltOnError(e, m);
     }
