@@ -46,10 +46,15 @@ test('usage errors: exit 2, one line naming the argument, then the usage', () =>
   assertUsageError(sweepscope('check'), 'missing FILE.simc');
 });
 
-test('explore is not available yet and says so', () => {
-  const r = sweepscope('explore', conf('loops.simc'));
-  assert.equal(r.status, 2);
-  assert.equal(r.stderr, 'sweepscope explore: not available in this version\n');
+test('explore: a missing file is a usage error; a one-goroutine program has nothing to interleave', () => {
+  const usage = sweepscope('explore');
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /^sweepscope: explore: missing FILE\.simc\nusage:/);
+  const r = sweepscope('explore', conf('loops.simc'), '--runtime', 'none', '--executions', '3', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { found: boolean; executions: number };
+  assert.equal(out.found, false);
+  assert.ok(out.executions >= 1);
 });
 
 test('an unknown runtime is refused with the valid names', () => {

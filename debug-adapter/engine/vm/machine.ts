@@ -489,6 +489,7 @@ export class Machine implements AccessSink {
     try {
       for (;;) {
         const fr = g.frames[g.frames.length - 1];
+        if (fr === undefined) break; // the goroutine has returned: nothing left to run on it
         code[fr.fn](this, fr);
         if (this.halted || this.paused) break;
         // a call's prologue belongs to the call's step: whatever ends the run (its count, a

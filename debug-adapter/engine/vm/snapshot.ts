@@ -1,7 +1,7 @@
 // Snapshots of the whole machine — memory pages, Ms, Gs and Ps with their frames, run queue,
 // semaphores, strategy and replay position — restorable in place. Step back and the explorer
 // rely on restore + re-run giving exactly the same execution.
-import type { Machine } from './machine';
+import type { Halt, Machine } from './machine';
 import { restoreMemory, snapshotMemory, type MemorySnapshot } from './memory';
 import type { Strategy } from './strategies';
 import { Frame, Gor, Mach, Proc, type BlockReason, type MState } from './threads';
@@ -24,6 +24,8 @@ export class MachineState {
     private readonly switches: Float64Array,
     private readonly ends: Float64Array,
     private readonly replay: { index: number; left: number; active: boolean },
+    /** A snapshot of an ended machine stays ended (the M and G of the halt by id). */
+    private readonly halt: (Omit<Halt, 'm' | 'g' | 'frame'> & { m: number; g: number }) | null,
   ) {}
 
   /** Bytes of memory pages this snapshot copied (the rest it shares with its base). */
@@ -52,6 +54,7 @@ export class MachineState {
       Float64Array.from(vm.switches),
       Float64Array.from(vm.ends),
       vm.replayState,
+      vm.halted ? { outcome: vm.halted.outcome, message: vm.halted.message, at: vm.halted.at, printed: vm.halted.printed, m: vm.halted.m?.id ?? -1, g: vm.halted.g?.id ?? -1 } : null,
     );
   }
 
@@ -104,7 +107,9 @@ export class MachineState {
     refill(vm.switches, this.switches);
     refill(vm.ends, this.ends);
     vm.replayState = this.replay;
-    vm.halted = null;
+    const h = this.halt;
+    const hg = h && h.g >= 0 ? gs[h.g] : undefined;
+    vm.halted = h ? { outcome: h.outcome, message: h.message, at: h.at, printed: h.printed, m: h.m >= 0 ? ms[h.m] : undefined, g: hg, frame: hg?.frames[hg.frames.length - 1] } : null;
     vm.paused = null;
     vm.divergedAt = undefined;
     strategy.load(this.strategy);
