@@ -6,7 +6,8 @@ import {
   type Checker,
 } from './shape';
 
-export const spanSummary = object({
+/** The fields every span description carries (the bitmap's span list and the span detail). */
+const spanFields = {
   addr: hexAddr,
   start: int,
   npages: int,
@@ -14,7 +15,9 @@ export const spanSummary = object({
   elemsize: int,
   state: int,
   sweepgen: int,
-});
+};
+
+export const spanSummary = object(spanFields);
 export type SpanSummary = ReturnType<typeof spanSummary>;
 
 export const bitmapAnswer = object({
@@ -44,14 +47,8 @@ export type SlotInfo = ReturnType<typeof slotInfo>;
 
 export const spanAnswer = object({
   generation: int,
-  addr: hexAddr,
-  start: int,
-  npages: int,
-  sizeclass: int,
-  elemsize: int,
-  state: int,
+  ...spanFields,
   stateName: str,
-  sweepgen: int,
   ref: int,
   H: int,
   sweepState: str,

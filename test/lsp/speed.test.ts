@@ -8,17 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Timing } from '../../src/server/analysis';
 import { LspClient, MODELS, uriOf } from './lspClient';
-
-interface Timing {
-  file: string;
-  runtime: string;
-  frontEndMs: number;
-  indexMs: number;
-  cached: boolean;
-  reusedRuntime: boolean;
-  reusedIndex: boolean;
-}
 
 const DEBOUNCE_MS = 200;
 const root = path.resolve(__dirname, '..', '..');
