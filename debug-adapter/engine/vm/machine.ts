@@ -545,14 +545,19 @@ export class Machine implements AccessSink {
     }
   }
 
-  private record(m: Mach, steps: number): void {
+  /**
+   * Logs a run. A run of the same M continues the last entry; an empty one right after it is
+   * not logged when it did nothing (a pause before its first statement), but is when the M
+   * had to schedule or retry first — the replay must do that too.
+   */
+  private record(m: Mach, steps: number, scheduling: boolean): void {
     const n = this.switches.length;
-    // a run of the same M continues the last entry; an empty one after it (a pause before its
-    // first statement) adds nothing
-    if (n >= 2 && this.switches[n - 2] === m.id && (steps === 0 || this.switches[n - 1] > 0)) this.switches[n - 1] += steps;
+    const same = n >= 2 && this.switches[n - 2] === m.id;
+    if (same && ((steps === 0 && !scheduling) || (steps > 0 && this.switches[n - 1] > 0))) this.switches[n - 1] += steps;
     else this.switches.push(m.id, steps);
     this.ends[(this.switches.length >> 1) - 1] = this.positionHash(m);
   }
+
 
   /**
    * Where M m stands, as a 32-bit hash of its current function's name and its stack depth
@@ -657,6 +662,7 @@ export class Machine implements AccessSink {
     const slice = this.sysmonSteps;
     if (slice > 0 && m.curg && !m.curg.isG0) n = Math.min(n, Math.max(1, slice - m.curg.tick));
     this.goschedInRun = false;
+    const scheduling = m.state !== 'running' || m.block !== null; // a run that may act before its first step
     const used = this.runSteps(m, Math.min(n, this.maxSteps - this.steps));
     this.steps += used;
     if (this.replay && this.replayLeft > 0) {
@@ -677,7 +683,7 @@ export class Machine implements AccessSink {
         this.replay = undefined;
       }
     }
-    this.record(m, used);
+    this.record(m, used, scheduling);
     for (const l of this.listeners) l.onSchedule?.(m, used);
     // a gosched loop is a spinner too: under PCT it must not starve the M it waits for
     this.strategy.after(m, used, this.endRun || this.goschedInRun, this);
