@@ -99,6 +99,14 @@ export class Breakpoints {
   private readonly stmtLines = new Map<string, Map<number, { fn: number; label: number }>>();
   private readonly fnRanges: { fn: number; file: string; start: number; end: number }[] = [];
 
+  /** Every breakpoint with a hit count: lines, functions, builtins and data. */
+  guards(): Guard[] {
+    const out: Guard[] = [];
+    for (const per of this.byLabel.values()) out.push(...per.values());
+    out.push(...this.byFunction.values(), ...this.byBuiltin.values(), ...this.data);
+    return out;
+  }
+
   constructor(readonly program: Program) {
     program.code.funcs.forEach((meta) => {
       let lo = Infinity;

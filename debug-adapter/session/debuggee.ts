@@ -597,17 +597,12 @@ export class Debuggee {
   }
 
   private saveHits(): number[] {
-    return this.allGuards().map((g) => g.hits);
+    return this.bps.guards().map((g) => g.hits);
   }
   private loadHits(h: number[]): void {
-    this.allGuards().forEach((g, i) => (g.hits = h[i] ?? g.hits));
+    this.bps.guards().forEach((g, i) => (g.hits = h[i] ?? g.hits));
   }
-  private allGuards(): Guard[] {
-    const out: Guard[] = [];
-    for (const per of this.bps.byLabel.values()) out.push(...per.values());
-    out.push(...this.bps.byFunction.values(), ...this.bps.byBuiltin.values(), ...this.bps.data);
-    return out;
-  }
+
 
   /** Step back on a goroutine: to the start of the previous line it ran (or its caller's). */
   stepBack(g: Gor): void {

@@ -257,17 +257,13 @@ export class SweepScopeSession extends DebugSession {
     const old = this.dbg();
     old.kill();
     this.create(old.bps);
-    for (const g of this.allGuards(old.bps)) g.hits = 0;
+    for (const g of old.bps.guards()) g.hits = 0;
     this.started = false;
     this.reply(r);
     this.begin();
   }
 
-  private allGuards(b: Breakpoints): { hits: number }[] {
-    const out: { hits: number }[] = [...b.byFunction.values(), ...b.byBuiltin.values(), ...b.data];
-    for (const per of b.byLabel.values()) out.push(...per.values());
-    return out;
-  }
+
 
   private terminate(r: DebugProtocol.Response): void {
     const d = this.debuggee;
