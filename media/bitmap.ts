@@ -173,9 +173,12 @@ function resize(): void {
   const w = Math.max(50, Math.floor(r.width));
   const h = Math.max(50, Math.floor(r.height));
   if (canvas.width !== w || canvas.height !== h) {
+    // the picture point at the centre stays at the centre (a resize never loses the cursor)
+    const [cx, cy] = view.toPicture(canvas.width / 2, canvas.height / 2);
     canvas.width = w;
     canvas.height = h;
     if (autoFit && model.loaded) fit();
+    else view.centreOn(cx, cy, w, h);
     scheduleDraw();
   }
 }

@@ -227,11 +227,14 @@ describe('Heap Bitmap panel', () => {
     const bits = (v: number): string => v.toString(2).padStart(4, '0');
     assert.match(info, new RegExp(`bits ${bits(nibbleAt(n[n.length - 1], w))} .*\\nchanged: was ${bits(nibbleAt(n[n.length - 2], w))}`));
     // the cursor word is centred: its pixels have the legend's "changed" colour
-    const size = (await p.page.evaluate(`[document.getElementById('view').width, document.getElementById('view').height]`)) as [number, number];
+    const canvasSize = async (): Promise<[number, number]> => (await p.page.evaluate(`[document.getElementById('view').width, document.getElementById('view').height]`)) as [number, number];
     const changedRgb = await p.page.getAttribute('#legend li[data-key="changed"]', 'data-rgb');
-    // (polled: on a loaded machine the repaint after the key can land a few frames later)
+    // (polled: on a loaded machine the repaint after the key, or a resize of the stage when the
+    // cursor text grows, can land a few frames later; the size is read again each time)
     let centre = '';
+    let size = await canvasSize();
     for (let i = 0; i < 60 && centre !== changedRgb; i++) {
+      size = await canvasSize();
       centre = await pixel(p, Math.floor(size[0] / 2), Math.floor(size[1] / 2));
       if (centre !== changedRgb) await frames(p);
     }
