@@ -122,8 +122,8 @@ export function hoverMarkdown(d: Definition, occ: Occurrence | undefined, index:
 /**
  * A definition's doc comment, read from the source: a field's, constant's, variable's or
  * macro's comment after it on its line, else the comment block above the declaration (the
- * lexer's own doc is only the fallback: it also takes a code line's trailing comment as the
- * doc of the next line).
+ * lexer's own doc, the comment block above the declaration's first token, is the fallback
+ * when the source is not at hand).
  */
 export function documentation(d: Definition, source: (file: string) => SourceFile | undefined): string | undefined {
   if (d.kind === 'builtin') return BUILTIN_DOCS[d.name];

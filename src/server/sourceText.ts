@@ -129,8 +129,9 @@ export class SourceFile {
   }
 
   /**
-   * The comment block directly above a line (`//` lines or one `/* … *\/`), skipping
-   * `#pragma` lines in between as the runtime writes `#pragma textflag NOSPLIT` there.
+   * The comment block directly above a line (`//` lines or one `/* … *\/`, each starting its
+   * line: a comment after code belongs to that code's line), skipping `#pragma` lines in
+   * between as the runtime writes `#pragma textflag NOSPLIT` there.
    */
   commentAbove(line: number): string | undefined {
     let n = line - 1;
@@ -138,9 +139,10 @@ export class SourceFile {
     const collected: string[] = [];
     if (/\*\/\s*$/.test(this.line(n))) {
       for (let k = n; k >= 1; k--) {
-        collected.unshift(this.line(k));
-        if (this.line(k).includes('/*')) {
-          return cleanBlockComment(collected.join('\n'));
+        const text = this.line(k);
+        collected.unshift(text);
+        if (text.includes('/*')) {
+          return text.slice(0, text.indexOf('/*')).trim() === '' ? cleanBlockComment(collected.join('\n')) : undefined;
         }
       }
       return undefined;

@@ -1,6 +1,8 @@
 // The lexer: turns one source file's text into tokens that remember their original file, line
 // and column, whether they start a line (for preprocessor directives) and the documentation
-// comment written directly above them.
+// comment written directly above them. A documentation comment is a `//` run or a `/* */` that
+// starts its line; a comment after code on its line belongs to that line, not to the next
+// one.
 import type { DiagnosticSink } from './diagnostics';
 
 export type TokenKind = 'ident' | 'number' | 'char' | 'string' | 'punct' | 'eof';
@@ -22,7 +24,7 @@ export interface Token {
   longSuffix?: number;
   /** Decoded bytes of a string literal (without the terminating NUL). */
   bytes?: number[];
-  /** The comment directly above this token, when it starts a line. */
+  /** The comment directly above this token (or starting its line), when it starts a line. */
   doc?: string;
   /** Names of macros this token came out of (to stop recursive expansion). */
   hide?: ReadonlySet<string>;
@@ -60,6 +62,7 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
   let space = false;
   let doc: string | undefined;
   let docEndLine = -1;
+  let lastTokenLine = 0; // line of the last token made (a comment there trails code)
   const n = text.length;
 
   const advance = (): void => {
@@ -73,6 +76,10 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
     i++;
   };
   const error = (l: number, c: number, msg: string) => sink.error({ file, line: l, column: c }, msg);
+  const forgetDoc = (): void => {
+    doc = undefined;
+    docEndLine = -1;
+  };
 
   const readEscape = (): number => {
     // at the backslash
@@ -136,8 +143,11 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
       const start = i + 2;
       while (i < n && text[i] !== '\n') advance();
       const body = text.slice(start, i).trim();
-      doc = docEndLine === startLine - 1 && doc !== undefined ? `${doc}\n${body}` : body;
-      docEndLine = startLine;
+      if (lastTokenLine === startLine) forgetDoc();
+      else {
+        doc = docEndLine === startLine - 1 && doc !== undefined ? `${doc}\n${body}` : body;
+        docEndLine = startLine;
+      }
       space = true;
       continue;
     }
@@ -160,8 +170,11 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
         .trim();
       advance();
       advance();
-      doc = body;
-      docEndLine = line;
+      if (lastTokenLine === sl) forgetDoc();
+      else {
+        doc = body;
+        docEndLine = line;
+      }
       space = true;
       continue;
     }
@@ -170,11 +183,11 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
     const tokCol = col;
     const tok = (kind: TokenKind, t: string): Token => {
       const token: Token = { kind, text: t, file, line: tokLine, column: tokCol, bol, space };
-      if (bol && doc !== undefined && docEndLine === tokLine - 1) token.doc = doc;
+      if (bol && doc !== undefined && (docEndLine === tokLine - 1 || docEndLine === tokLine)) token.doc = doc;
       bol = false;
       space = false;
-      doc = undefined;
-      docEndLine = -1;
+      forgetDoc();
+      lastTokenLine = tokLine;
       out.push(token);
       return token;
     };

@@ -1,0 +1,80 @@
+// Hover shows a declaration's own doc comment — the comment block directly above it, or the
+// comment trailing its own line — and never the comment trailing the previous line's code
+// (`int32 count; /* the count */` documents count, not the declaration below it), as clangd.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { LspClient, positionOf } from './lspClient';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-lsp-docs-'));
+const file = path.join(dir, 'docs.simc');
+const TEXT = `int32 count; /* the count */
+int32 total;
+int32 spare; // spare room
+int32 extra;
+
+struct Pair
+{
+	int32 a; /* first */
+	int32 b;
+	int32 c; // third
+};
+
+// Copies the counts.
+void
+main(void)
+{
+	struct Pair p;
+
+	total = count + spare + extra;
+	p.b = p.c;
+}
+`;
+
+let client: LspClient;
+before(async () => {
+  client = await LspClient.start();
+  assert.deepEqual(await client.open(file, TEXT), [], 'the test program is valid');
+});
+after(async () => {
+  await client.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The hover text at the first occurrence of a needle (plus an offset). */
+async function hoverOn(needle: string, offset = 0): Promise<string> {
+  const p = positionOf(TEXT, needle, offset, 0);
+  const h = await client.at<{ contents: { value: string } } | null>('textDocument/hover', file, p.line, p.character);
+  assert.ok(h, `a hover on ${needle}`);
+  return h.contents.value;
+}
+
+test("a global after a code line with a trailing /* */ comment does not get that comment", async () => {
+  const v = await hoverOn('total = count', 0);
+  assert.match(v, /int32 total/);
+  assert.doesNotMatch(v, /the count/);
+});
+
+test("a global after a code line with a trailing // comment does not get that comment", async () => {
+  const v = await hoverOn('extra;\n\tp.b', 0);
+  assert.match(v, /int32 extra/);
+  assert.doesNotMatch(v, /spare room/);
+});
+
+test('a trailing comment documents the declaration on its own line', async () => {
+  assert.match(await hoverOn('count + spare', 0), /the count/);
+  assert.match(await hoverOn('spare + extra', 0), /spare room/);
+});
+
+test("a field does not get the previous field's trailing comment; its own trailing comment is its doc", async () => {
+  const b = await hoverOn('b = p.c', 0);
+  assert.match(b, /int32 Pair\.b/);
+  assert.doesNotMatch(b, /first/);
+  assert.match(await hoverOn('p.c;', 2), /third/);
+});
+
+test('a function keeps the comment block above it', async () => {
+  assert.match(await hoverOn('main(void)', 0), /Copies the counts\./);
+});
