@@ -25,13 +25,8 @@ interface RuntimePrefix {
   tokens: Token[];
   macros: MacroTable;
   diagnostics: Diagnostic[];
-  /** `#define` lines recreating its final macro table. */
+  /** `#define` lines recreating its final macro table (tokens keep their source spelling). */
   macroFile: string;
-  /**
-   * The lines recreate the table exactly: a character constant's token text holds the character
-   * itself, so one like '\n' or '\'' cannot be written back (then `analyze()` is used).
-   */
-  exact: boolean;
 }
 
 const MACRO_FILE = virtualPath('runtime-macros');
@@ -49,7 +44,7 @@ export class FrontEnd {
     const scenarioText = input.loader.read(input.scenario);
     if (scenarioText === undefined || HAS_INCLUDE.test(scenarioText)) return analyze(input);
     const prefix = this.prefix(input);
-    if (!prefix.exact || prefix.files.includes(input.scenario)) return analyze(input);
+    if (prefix.files.includes(input.scenario)) return analyze(input);
 
     const sink = new DiagnosticSink();
     for (const d of prefix.diagnostics) sink.error(d, d.message);
@@ -95,7 +90,6 @@ export class FrontEnd {
       macros: pp.macros,
       diagnostics: sink.list.slice(),
       macroFile,
-      exact: ![...pp.macros.values()].some((m) => /[\u0000-\u001f]|'''|'\\'/.test(m.text)),
     };
     this.prefixes.set(key, prefix);
     return prefix;

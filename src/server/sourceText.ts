@@ -46,13 +46,9 @@ export class SourceFile {
     return this.directives;
   }
 
-  /** End column (exclusive, 1-based) of a token as written in the source. */
+  /** End column (exclusive, 1-based) of a token as written in the source (its text is its spelling). */
   tokenEnd(t: Token): number {
-    if (t.kind !== 'char') return t.column + t.text.length;
-    const src = this.line(t.line);
-    let i = t.column; // just after the opening quote (0-based index t.column)
-    while (i < src.length && src[i] !== "'") i += src[i] === '\\' ? 2 : 1;
-    return i + 2;
+    return t.column + t.text.length;
   }
 
   /** Index of the token covering a position; at a token's end, the token just before it counts too (cursor after a word). */

@@ -72,3 +72,19 @@ test('an edited model file is seen on the next analysis', () => {
   assert.ok(second.diagnostics.some((d) => d.file === SCENARIO && d.message.includes("'bitMarked'")), JSON.stringify(second.diagnostics));
   assert.deepEqual(summary(second), summary(analyze(input)));
 });
+
+test('model macros holding escaped character constants are reused as analyze() reads them', () => {
+  const r = resolveRuntime('f8e4a2e');
+  if ('error' in r) throw new Error(r.error);
+  const fe = new FrontEnd();
+  const header = path.join(root, 'debug-adapter', 'models', 'common', 'malloc-h.simc');
+  const edited = new Map([[header, `${readFileSync(header, 'utf8')}\n#define NL '\\n'\n#define AP '\\''\n#define BS '\\\\'\n#define Q '"'\n`]]);
+  const scenario = 'int32 x = NL + AP + BS + Q;\nvoid\nmain(void)\n{\n}\n';
+  const input = { runtimeFiles: r.files, scenario: SCENARIO, loader: loaderWith(scenario, edited) };
+  const first = fe.analyze(input);
+  assert.deepEqual(first.diagnostics, []);
+  assert.deepEqual(summary(first), summary(analyze(input)));
+  const again = fe.analyze(input);
+  assert.ok(fe.lastReusedRuntime, 'the model prefix is reused');
+  assert.deepEqual(summary(again), summary(analyze(input)));
+});

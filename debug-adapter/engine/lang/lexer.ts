@@ -2,7 +2,8 @@
 // and column, whether they start a line (for preprocessor directives) and the documentation
 // comment written directly above them. A documentation comment is a `//` run or a `/* */` that
 // starts its line; a comment after code on its line belongs to that line, not to the next
-// one.
+// one. Character constants keep their source spelling (`'\n'`, `'\''`) as their text, so
+// macro bodies can be stringified, pasted and written back exactly.
 import type { DiagnosticSink } from './diagnostics';
 
 export type TokenKind = 'ident' | 'number' | 'char' | 'string' | 'punct' | 'eof';
@@ -218,6 +219,7 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
       continue;
     }
     if (c === "'") {
+      const start = i;
       advance();
       let v = 0;
       if (text[i] === '\\') v = readEscape();
@@ -230,7 +232,7 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
         while (i < n && text[i] !== "'" && text[i] !== '\n') advance();
       }
       if (text[i] === "'") advance();
-      const t = tok('char', `'${String.fromCharCode(v)}'`);
+      const t = tok('char', text.slice(start, i));
       t.value = BigInt(v);
       continue;
     }

@@ -5,7 +5,7 @@
 // token produced by a macro carries the position of the macro's use.
 import * as path from 'path';
 import type { SourceLoader, SourceLocation } from '../api';
-import type { DiagnosticSink } from './diagnostics';
+import { DiagnosticSink } from './diagnostics';
 import { integerOp } from './constants';
 import { lex, type Token } from './lexer';
 
@@ -217,7 +217,18 @@ class Preprocessor {
       }
       bodyStart = j + 1;
     }
-    this.macros.set(nameTok.text, { name: nameTok.text, params, body: rest.slice(bodyStart), at: loc(nameTok) });
+    const body = rest.slice(bodyStart);
+    const pasteAtEnd = [body[0], body[body.length - 1]].find((t) => t?.text === '##');
+    if (pasteAtEnd) {
+      this.sink.error(loc(pasteAtEnd), "'##' cannot appear at either end of a macro expansion");
+      return;
+    }
+    const strayHash = params ? body.find((t, k) => t.text === '#' && !(body[k + 1]?.kind === 'ident' && params?.includes(body[k + 1].text))) : undefined;
+    if (strayHash) {
+      this.sink.error(loc(strayHash), "'#' is not followed by a macro parameter");
+      return;
+    }
+    this.macros.set(nameTok.text, { name: nameTok.text, params, body, at: loc(nameTok) });
   }
 
   private emit(tokens: Token[]): void {
@@ -247,7 +258,7 @@ class Preprocessor {
       }
       const hide = new Set(t.hide ?? []);
       hide.add(macro.name);
-      const body = this.substitute(macro, args);
+      const body = this.substitute(macro, args, t);
       const placed = body.map((b) => ({ ...b, file: t.file, line: t.line, column: t.column, bol: false, doc: undefined, hide: new Set([...hide, ...(b.hide ?? [])]) }));
       for (let k = placed.length - 1; k >= 0; k--) queue.push(placed[k]);
     }
@@ -283,7 +294,8 @@ class Preprocessor {
     return args;
   }
 
-  private substitute(macro: Macro, args: Token[][] | null): Token[] {
+  /** The macro's body with its arguments in place, `#` stringified and `##` pasted; `use` is the invoking name. */
+  private substitute(macro: Macro, args: Token[][] | null, use: Token): Token[] {
     const body = macro.body;
     if (!args || !macro.params) return body;
     const params = macro.params;
@@ -309,9 +321,7 @@ class Preprocessor {
         if (!rightTok) continue;
         const rIdx = argOf(rightTok);
         const right = rIdx >= 0 ? args[rIdx] : [rightTok];
-        const joinedText = (left?.text ?? '') + (right[0]?.text ?? '');
-        const relexed = lex(t.file, joinedText, this.sink).filter((x) => x.kind !== 'eof');
-        out.push(...relexed.map((x) => ({ ...x, file: t.file, line: t.line, column: t.column })), ...right.slice(1));
+        out.push(...this.paste(left, right[0], use, macro), ...right.slice(1));
         continue;
       }
       if (idx >= 0) {
@@ -329,6 +339,18 @@ class Preprocessor {
       out.push(t);
     }
     return out;
+  }
+
+  /** `left ## right`: the token their spellings form together (none when both are empty). */
+  private paste(left: Token | undefined, right: Token | undefined, use: Token, macro: Macro): Token[] {
+    const joined = (left?.text ?? '') + (right?.text ?? '');
+    const relexSink = new DiagnosticSink();
+    const relexed = lex(use.file, joined, relexSink).filter((x) => x.kind !== 'eof');
+    if (relexSink.errorCount > 0 || relexed.length > 1) {
+      this.sink.error(loc(use), `pasting formed '${joined}', an invalid preprocessing token (in macro '${macro.name}')`);
+      return [left, right].filter((x): x is Token => x !== undefined);
+    }
+    return relexed.map((x) => ({ ...x, file: use.file, line: use.line, column: use.column }));
   }
 
   private evalCondition(rest: Token[], at: Token): boolean {

@@ -1,0 +1,55 @@
+// Hover on macros of a program whose macros hold character constants (`'\n'`, `'\''`, `'"'`):
+// the definition is shown as written and every macro's value is still computed (the macro
+// table's text, re-read to compute values, keeps each constant's spelling).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { LspClient, positionOf } from './lspClient';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-lsp-macros-'));
+const file = path.join(dir, 'chars.simc');
+const TEXT = `#define NL '\\n'
+#define AP '\\''
+#define Q '"'
+#define TWO 2
+
+int32 x;
+
+void
+main(void)
+{
+	x = TWO + NL + AP + Q;
+}
+`;
+
+let client: LspClient;
+before(async () => {
+  client = await LspClient.start();
+  assert.deepEqual(await client.open(file, TEXT), [], 'the test program is valid');
+});
+after(async () => {
+  await client.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function hoverOn(needle: string): Promise<string> {
+  const p = positionOf(TEXT, needle);
+  const h = await client.at<{ contents: { value: string } } | null>('textDocument/hover', file, p.line, p.character);
+  assert.ok(h, `a hover on ${needle}`);
+  return h.contents.value;
+}
+
+test('a plain macro keeps its computed value next to macros holding escaped character constants', async () => {
+  const v = await hoverOn('TWO +');
+  assert.match(v, /#define TWO 2/);
+  assert.match(v, /\/\/ = 2/);
+});
+
+test('a character-constant macro is shown as written, with its value', async () => {
+  const nl = await hoverOn('NL +');
+  assert.match(nl, /#define NL '\\n'\n\/\/ = 10 \(0xa\)/);
+  assert.match(await hoverOn('AP +'), /#define AP '\\''\n\/\/ = 39/);
+  assert.match(await hoverOn('Q;'), /#define Q '"'\n\/\/ = 34/);
+});
