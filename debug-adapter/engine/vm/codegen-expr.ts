@@ -348,7 +348,8 @@ export class ExprGen {
       const { view, shift } = viewFor(t);
       return `${view}[${lv.constAddr >> shift}]`;
     }
-    return `${LOAD_HELPER(t)}(${lv.addr})`;
+    // the checked helpers take the page table and the view from the function's locals
+    return is64(t) ? `${LOAD_HELPER(t)}(${lv.addr})` : `${LOAD_HELPER(t)}(PT,${viewFor(t).view},${lv.addr})`;
   }
 
   /** Writes an lvalue (as a JS expression whose own value is unspecified). */
@@ -366,7 +367,9 @@ export class ExprGen {
       const { view, shift } = viewFor(t);
       return `${view}[${lv.constAddr >> shift}]=${value}`;
     }
-    return `${STORE_HELPER(t)}(${lv.addr},${value})`;
+    if (is64(t)) return `${STORE_HELPER(t)}(${lv.addr},${value})`;
+    const size = sizeOf(t);
+    return `${STORE_HELPER(t)}(PT,${size === 1 ? 'U8' : size === 2 ? 'U16' : 'U32'},${lv.addr},${value})`;
   }
 
   /** An lvalue whose address is computed once into a temporary (for read-modify-write). */

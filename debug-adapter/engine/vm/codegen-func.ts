@@ -145,6 +145,10 @@ export class FunctionGen {
     const regs = [...this.registers].map(([l, r]) => `${r}=${this.gen.load({ k: 'local', off: l.offset, ty: l.type })}`);
     const source = [
       `function F${f.sym.index}(vm,fr){`,
+      // the functions are shared by every machine of the program: point them at this one's
+      // memory, then keep the views it uses in locals (V8 checks their type once per call)
+      `if(vm!==VM)BIND(vm);`,
+      ...viewLocals([...this.out, this.writeBack, ...regs]),
       `const fp=fr.fp,f2=fp>>1,f4=fp>>2;`,
       `let pc=fr.pc,slice=vm.slice,nf${vars.length ? ',' + vars.join(',') : ''}${regs.length ? ',' + regs.join(',') : ''};`,
       `try{d:for(;;)switch(pc){`,
@@ -551,3 +555,11 @@ function childSlots(e: Expr): [string, boolean][] {
 }
 
 export type { IntType };
+
+/** `const U32=mem.u32,…` for the memory views (and the page table) a function's code names. */
+function viewLocals(code: string[]): string[] {
+  const text = code.join('\n');
+  const used = MEMORY_VIEWS.filter(([name]) => new RegExp(`\\b${name}\\b`).test(text));
+  return used.length ? [`const ${used.map(([name, field]) => `${name}=mem.${field}`).join(',')};`] : [];
+}
+const MEMORY_VIEWS: [string, string][] = [['U8', 'u8'], ['I8', 'i8'], ['U16', 'u16'], ['I16', 'i16'], ['U32', 'u32'], ['I32', 'i32'], ['PT', 'mapped']];
