@@ -1,6 +1,8 @@
 // Simulated memory: one flat little-endian ArrayBuffer seen through typed views, a page table
 // of mapped 4 KiB pages, and the address-space layout of the VM (guard, data/bss, runtime
 // structures, goroutine stacks, the region runtime·SysAlloc maps from).
+import { Buffer } from 'node:buffer';
+
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
@@ -55,6 +57,11 @@ export class Memory {
   readonly dv: DataView;
   /** 1 where a 4 KiB page is mapped. */
   readonly mapped: Uint8Array;
+  /**
+   * The snapshot this memory was last captured to or restored from: the default base of the
+   * next snapshot, so that repeated snapshots copy only the pages that changed in between.
+   */
+  lastSnapshot: MemorySnapshot | undefined;
 
   constructor(readonly layout: Layout) {
     this.buffer = new ArrayBuffer(layout.heapEnd);
@@ -150,17 +157,16 @@ export interface MemorySnapshot {
   ownBytes: number;
 }
 
-const PAGE_WORDS = PAGE_SIZE >>> 2;
-
+/** Whether a saved page still equals the page in memory (a native memcmp). */
 function samePage(saved: Uint8Array, mem: Memory, page: number): boolean {
-  const a = new Uint32Array(saved.buffer, saved.byteOffset, PAGE_WORDS);
-  const b = mem.u32;
-  const o = page * PAGE_WORDS;
-  for (let i = 0; i < PAGE_WORDS; i++) if (a[i] !== b[o + i]) return false;
-  return true;
+  return Buffer.compare(saved, mem.u8.subarray(page << PAGE_SHIFT, (page + 1) << PAGE_SHIFT)) === 0;
 }
 
-export function snapshotMemory(mem: Memory, base?: MemorySnapshot): MemorySnapshot {
+/**
+ * Captures the mapped memory. Pages equal to the same page of `base` — by default the snapshot
+ * this memory was last captured to or restored from — are shared with it, not copied.
+ */
+export function snapshotMemory(mem: Memory, base: MemorySnapshot | undefined = mem.lastSnapshot): MemorySnapshot {
   const pages: (Uint8Array | undefined)[] = new Array(mem.mapped.length);
   const changed: number[] = [];
   for (const [s, e] of mem.mappedRuns()) {
@@ -177,7 +183,9 @@ export function snapshotMemory(mem: Memory, base?: MemorySnapshot): MemorySnapsh
     copy.set(mem.u8.subarray(p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT));
     pages[p] = copy;
   });
-  return { mapped: mem.mapped.slice(), pages, ownBytes: store.byteLength };
+  const snapshot = { mapped: mem.mapped.slice(), pages, ownBytes: store.byteLength };
+  mem.lastSnapshot = snapshot;
+  return snapshot;
 }
 
 export function restoreMemory(mem: Memory, snap: MemorySnapshot): void {
@@ -187,4 +195,5 @@ export function restoreMemory(mem: Memory, snap: MemorySnapshot): void {
   snap.pages.forEach((bytes, p) => {
     if (bytes) mem.u8.set(bytes, p << PAGE_SHIFT);
   });
+  mem.lastSnapshot = snap;
 }
