@@ -1,7 +1,10 @@
 // Exact history for step back and reverse continue. Snapshots of the machine (plus the session's
-// own tracking state) are taken every SNAPSHOT_EVERY statements while running forward; going back
-// restores the nearest snapshot and re-executes the recorded schedule (the machine's switch log)
-// with the same runs, so every thread has taken exactly the same steps when it arrives.
+// own tracking state) are taken every SNAPSHOT_EVERY statements while running forward (thinned as
+// the history grows), and every RECENT_EVERY statements in a short ring that covers the last few
+// thousand (so the first step back from a stop re-executes little); going back restores the
+// nearest snapshot and re-executes the recorded schedule (the machine's switch log) with the same
+// runs, so every thread has taken exactly the same steps when it arrives. Snapshots share the
+// memory pages that did not change with the snapshot before them.
 import type { Machine } from '../engine';
 import type { SchedulerState } from '../engine/vm/machine';
 import type { MachineState } from '../engine/vm/snapshot';
@@ -11,6 +14,9 @@ const MAX_SNAPSHOTS = 48;
 /** Fine snapshots (taken while re-executing after a step back) kept at most. */
 const MAX_FINE = 24;
 const FINE_GAP = 900;
+/** The ring of recent snapshots: one every RECENT_EVERY statements, the last MAX_RECENT kept. */
+const RECENT_EVERY = 2_000;
+const MAX_RECENT = 5;
 
 export interface Snapshot<T> {
   /** Statements begun before the snapshot (the session's position counter). */
@@ -23,6 +29,8 @@ export class History<T> {
   private snaps: Snapshot<T>[] = [];
   /** Snapshots left by re-execution near where the user travels; newest last, a few dozen at most. */
   private fine: Snapshot<T>[] = [];
+  /** The last few snapshots taken while running forward, RECENT_EVERY statements apart. */
+  private recent: Snapshot<T>[] = [];
   /** The furthest known schedule: [mId, steps, …] pairs; the machine's log is a prefix of it while replaying. */
   timeline: number[] | null = null;
   /** The scheduler's state where the timeline ends, put back when re-execution catches up. */
@@ -37,17 +45,23 @@ export class History<T> {
   /** Takes a snapshot when the last one is far enough behind (call between runs only). */
   maybeTake(pos: number, extra: () => T, force = false): void {
     const last = this.snaps[this.snaps.length - 1];
-    if (!force && last && pos - last.pos < SNAPSHOT_EVERY) return;
     if (last && last.pos === pos) return;
-    this.snaps.push({ pos, state: this.vm.snapshot(last?.state), extra: extra() });
-    if (this.snaps.length > MAX_SNAPSHOTS) this.thin();
+    if (force || !last || pos - last.pos >= SNAPSHOT_EVERY) {
+      this.snaps.push({ pos, state: this.vm.snapshot(), extra: extra() });
+      if (this.snaps.length > MAX_SNAPSHOTS) this.thin();
+      return;
+    }
+    const lastRecent = this.recent[this.recent.length - 1];
+    if (pos - Math.max(last.pos, lastRecent?.pos ?? 0) < RECENT_EVERY) return;
+    this.recent.push({ pos, state: this.vm.snapshot(), extra: extra() });
+    if (this.recent.length > MAX_RECENT) this.recent.shift();
   }
 
   /** A snapshot during re-execution, when no snapshot is within FINE_GAP statements before pos. */
   maybeTakeFine(pos: number, extra: () => T): void {
     const near = this.before(pos);
     if (near && pos - near.pos < FINE_GAP) return;
-    this.fine.push({ pos, state: this.vm.snapshot(near?.state), extra: extra() });
+    this.fine.push({ pos, state: this.vm.snapshot(), extra: extra() });
     if (this.fine.length > MAX_FINE) this.fine.shift();
   }
 
@@ -60,20 +74,24 @@ export class History<T> {
   /** The latest snapshot at or before pos. */
   before(pos: number): Snapshot<T> | undefined {
     let best: Snapshot<T> | undefined;
-    for (const s of this.snaps) if (s.pos <= pos && (!best || s.pos > best.pos)) best = s;
-    for (const s of this.fine) if (s.pos <= pos && (!best || s.pos > best.pos)) best = s;
+    for (const s of this.all()) if (s.pos <= pos && (!best || s.pos > best.pos)) best = s;
     return best;
   }
 
   /** Snapshots strictly before pos, latest first. */
   descending(pos: number): Snapshot<T>[] {
-    return [...this.snaps, ...this.fine].filter((s) => s.pos < pos).sort((a, b) => b.pos - a.pos);
+    return this.all().filter((s) => s.pos < pos).sort((a, b) => b.pos - a.pos);
+  }
+
+  private all(): Snapshot<T>[] {
+    return [...this.snaps, ...this.fine, ...this.recent];
   }
 
   /** Forgets the future after pos (the program took another path, or memory was edited). */
   truncate(pos: number): void {
     this.snaps = this.snaps.filter((s) => s.pos <= pos);
     this.fine = this.fine.filter((s) => s.pos <= pos);
+    this.recent = this.recent.filter((s) => s.pos <= pos);
     this.timeline = null;
     this.timelineScheduler = null;
   }
@@ -82,6 +100,7 @@ export class History<T> {
   clear(): void {
     this.snaps = [];
     this.fine = [];
+    this.recent = [];
     this.timeline = null;
     this.timelineScheduler = null;
   }
@@ -119,13 +138,13 @@ export class History<T> {
   }
 
   get count(): number {
-    return this.snaps.length + this.fine.length;
+    return this.snaps.length + this.fine.length + this.recent.length;
   }
 
   /** Bytes of memory pages held by the snapshots (pages shared between snapshots count once). */
   get bytes(): number {
     const seen = new Set<Uint8Array>();
-    for (const s of [...this.snaps, ...this.fine]) s.state.forEachPage((page) => seen.add(page));
+    for (const s of this.all()) s.state.forEachPage((page) => seen.add(page));
     let n = 0;
     for (const page of seen) n += page.byteLength;
     return n;
