@@ -511,10 +511,7 @@ function addressTaken(fn: FuncInfo): Set<LocalSym> {
       while (x.k === 'index' && x.a.ty?.k === 'array') x = x.a;
       if (x.k === 'ident' && x.sym?.k === 'local') taken.add(x.sym);
     }
-    for (const v of Object.values(e)) {
-      if (v && typeof v === 'object' && 'k' in (v as object) && 'loc' in (v as object)) visitExpr(v as Expr);
-      if (Array.isArray(v)) for (const a of v) if (a && typeof a === 'object' && 'k' in a) visitExpr(a as Expr);
-    }
+    for (const sub of subExpressions(e)) visitExpr(sub);
   };
   const visitInit = (i: Initializer | null): void => {
     if (!i) return;
@@ -538,6 +535,18 @@ function addressTaken(fn: FuncInfo): Set<LocalSym> {
   };
   if (fn.decl.body) visit(fn.decl.body);
   return taken;
+}
+
+/** The evaluated direct sub-expressions of e (not sizeof's operand). */
+function subExpressions(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'unary': case 'postfix': case 'member': case 'cast': return [e.e];
+    case 'binary': case 'assign': return [e.l, e.r];
+    case 'cond': return [e.c, e.a, e.b];
+    case 'call': return [e.callee, ...e.args];
+    case 'index': return [e.a, e.i];
+    default: return [];
+  }
 }
 
 /** The sub-expressions of e in evaluation order, and whether each is used as an lvalue. */
