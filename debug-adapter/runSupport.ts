@@ -29,13 +29,49 @@ export function describeDiagnostic(d: Diagnostic): string {
   return formatDiagnostic({ ...d, file: displayPath(d.file) });
 }
 
+/** A compiled program and every file text its compilation read, to tell when it is stale. */
+interface CachedCompile {
+  key: string;
+  reads: Map<string, string | undefined>;
+  outcome: CompileOutcome;
+}
+
+/** The last few compilations, newest first (an extension host checks a launch, then runs it). */
+const compileCache: CachedCompile[] = [];
+const COMPILE_CACHE_SIZE = 2;
+
 /**
  * Compiles `scenario` on `runtime` (a built-in name, `none`, or a folder). Never throws for bad
  * input: an unknown runtime or compile errors come back as `{ ok: false }` with a readable error.
+ * A compilation is reused while every file it read (the scenario, its includes, the runtime's
+ * files) still reads the same through `loader`: checking the launch configuration and then
+ * launching, or restarting, compiles once.
  */
 export function compileScenario(scenario: string, runtime: string, loader: SourceLoader): CompileOutcome {
   const resolved = resolveRuntime(runtime);
   if ('error' in resolved) return { ok: false, error: resolved.error, diagnostics: [] };
+  const key = `${resolved.name}\n${resolved.files.join('\n')}\n${path.resolve(scenario)}`;
+  const hit = compileCache.findIndex((c) => c.key === key && [...c.reads].every(([file, text]) => loader.read(file) === text));
+  if (hit >= 0) {
+    const [entry] = compileCache.splice(hit, 1);
+    compileCache.unshift(entry);
+    return entry.outcome;
+  }
+  const reads = new Map<string, string | undefined>();
+  const recording: SourceLoader = {
+    read: (file) => {
+      const text = loader.read(file);
+      reads.set(file, text);
+      return text;
+    },
+  };
+  const outcome = compileUncached(scenario, resolved, recording);
+  compileCache.unshift({ key, reads, outcome });
+  compileCache.length = Math.min(compileCache.length, COMPILE_CACHE_SIZE);
+  return outcome;
+}
+
+function compileUncached(scenario: string, resolved: { name: string; files: string[] }, loader: SourceLoader): CompileOutcome {
   const { program, diagnostics } = compileProgram({ runtimeFiles: resolved.files, scenario, loader });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (program === null || errors.length > 0) {
