@@ -11,6 +11,8 @@
 import type { RunResult, ScheduleRecord } from '../api';
 import { conflicts, Footprint, type AccessList } from './access';
 import { StateTable } from './fingerprint';
+import { LocalQueue, type BranchQueue } from './queue';
+import { RaceAnalysis } from './races';
 import { fair } from './policy';
 import { isFailure, type ExploreTarget } from './target';
 
@@ -32,15 +34,15 @@ export interface BoundedOptions {
   /** Checked between steps: true ends the search (limits, cancel). */
   shouldStop: () => boolean;
   onExecution?: (e: Execution) => void;
-  /** Parallel share: `claim` hands out ticket numbers 0, 1, 2, … across workers (shared counter). */
-  share?: { of: number; claim: () => number };
+  /** Where the branches off the main line are listed (a SharedQueue for worker threads; default: this search's own). */
+  queue?: BranchQueue;
 }
 
 export interface Execution {
   result: RunResult;
   schedule: ScheduleRecord;
   preemptions: number;
-  /** The M of every explorer step from the root (replayable with sequenceChooser). */
+  /** The M of every explorer step from the root (replayable with sequenceChooser); recorded only for a target execution, empty otherwise. */
   choices: number[];
 }
 
@@ -87,8 +89,6 @@ interface Point {
   host: Footprint | null;
 }
 
-/** Ms the race analysis tracks (ids 0..NT−1). */
-const NT = 8;
 const NO_SLEEP: (AccessList | null)[] = [];
 /** A preemption bound this large does not restrict the search. */
 export const UNBOUNDED = 1000;
@@ -98,8 +98,6 @@ const EMPTY = new Int32Array(0);
 function accessesOf(p: Point): AccessList {
   return p.accPool.slice(p.accAt, p.accAt + p.accLen);
 }
-/** Points of the main line whose branches are split between workers. */
-const SPLIT_POINTS = 48;
 
 function clonePoint(p: Point): Point {
   return { ...p, sleepLists: p.sleepLists.slice(), footprint: null, host: null, entry: -1 };
@@ -115,14 +113,10 @@ export function outcomeKey(r: RunResult): string {
 export class BoundedSearch {
   private stack: Point[] = [];
   private readonly table: StateTable | null;
-  private threadClock: Int32Array[] = [];
-  private readonly addr = new Map<number, number>();
-  private recs = new Int32Array(1 << 16);
-  private slots = 0;
-  private readonly joins: number[] = [];
+  private readonly races = new RaceAnalysis();
+  /** Points popped off the stack, for reuse. */
+  private readonly spare: Point[] = [];
   private pool = new Int32Array(1 << 20);
-  /** Vector clock of the step at depth j: clocks[j·NT … j·NT+NT). */
-  private clocks = new Int32Array(NT * 4096);
   private report: BoundedReport;
   private lastExecution: Execution | null = null;
   /**
@@ -143,91 +137,61 @@ export class BoundedSearch {
 
   run(): BoundedReport {
     this.target.reset();
-    this.resetAnalysis();
-    let stopped = this.extend(-1);
+    this.races.reset();
+    const stopped = this.extend(-1);
     this.report.firstPoints = this.stack.filter((p) => (p.enabled & (p.enabled - 1)) !== 0).length;
     if (stopped) return this.report;
-    const share = this.o.share;
-    if (!share || share.of <= 1) {
-      this.report.complete = this.racesFirst();
+    if (!this.o.dpor && !this.o.queue) {
+      // the plain search (and sleep sets without a bound): depth-first over the whole tree
+      this.report.complete = this.dfs(0);
       return this.report;
     }
-    return this.runShare(share.claim);
+    this.report.complete = this.fromMainLine(this.o.queue ?? new LocalQueue());
+    return this.report;
   }
 
   /**
-   * Sequential order: first the branches DPOR asked for on the main line (the first execution),
-   * shallowest first, each with its whole subtree; then the usual depth-first search over what
-   * is left. The main line is re-created from a saved copy of its points (its execution is
-   * deterministic), with the branches already explored marked done.
+   * The search as a work list over the main line (the first execution): every branch off it
+   * that DPOR asks for (without DPOR: every alternative) is a task — re-create the main line up
+   * to the branch point from a saved copy (its execution is deterministic), take the branch,
+   * search the subtree below it; the branches its races ask for further up the main line become
+   * tasks in turn. Shallowest first. With a shared queue, worker threads take the tasks.
    */
-  private racesFirst(): boolean {
-    if (!this.o.dpor) return this.dfs(0);
+  private fromMainLine(queue: BranchQueue): boolean {
     const main = this.frozenMainLine();
-    const wanted: { j: number; q: number }[] = [];
-    main.forEach((p, j) => {
-      for (let s = p.backtrack & p.enabled & ~p.done & ~p.sleep; s !== 0; s &= s - 1) wanted.push({ j, q: lowest(s) });
-    });
-    for (const { j, q } of wanted) {
-      if (main[j].preempts + this.cost(main[j], q) > this.o.bound) continue;
-      if (this.o.shouldStop()) return false;
-      this.stack = main.map(clonePoint);
-      for (let i = 0; i < j; i++) this.stack[i].done = this.stack[i].enabled;
-      main[j].done |= bit(q);
-      const stopped = this.branch(j, q) || !this.dfs(j + 1);
-      // races found in that subtree asked for branches further up the main line: keep them
-      for (let i = 0; i <= j && i < this.stack.length; i++) main[i].backtrack |= this.stack[i].backtrack;
-      if (stopped) return false;
-    }
-    this.stack = main.map(clonePoint);
-    return this.dfs(0);
-  }
-
-  /**
-   * Parallel share: every worker computes the same first execution (the main line). Branches at
-   * its first SPLIT_POINTS points with a choice are tickets (those points are fully expanded, so
-   * no race found elsewhere can add to them); the last ticket is the rest of the main line.
-   * Workers claim tickets from a shared counter and search each ticket's subtree alone.
-   */
-  private runShare(claim: () => number): BoundedReport {
-    const main = this.frozenMainLine();
-    const mainExec = this.lastExecution;
-    // the main line is reported once, by whoever takes the last ticket
-    this.uncount(mainExec);
-    const multi = main.map((p, j) => ((p.enabled & (p.enabled - 1)) !== 0 ? j : -1)).filter((j) => j >= 0).slice(0, SPLIT_POINTS);
-    const tickets: { j: number; q: number }[] = [];
-    for (const j of multi) {
-      const p = main[j];
-      for (let s = p.enabled & ~bit(p.thread); s !== 0; s &= s - 1) {
+    // the main line's execution is reported once, by one searcher of the round
+    if (!queue.claimMainLine()) this.uncount(this.lastExecution);
+    if (this.report.failure && this.o.stopOnFailure) return false;
+    queue.begin(main.length);
+    const ask = (i: number, mask: number): void => {
+      const p = main[i];
+      for (let s = mask & p.enabled & ~bit(p.thread) & ~p.done; s !== 0; s &= s - 1) {
         const q = lowest(s);
-        if (p.preempts + this.cost(p, q) <= this.o.bound) tickets.push({ j, q });
-        else this.report.overBound++;
+        p.done |= bit(q);
+        if (p.preempts + this.cost(p, q) > this.o.bound) this.report.overBound++;
+        else queue.want(i, q);
       }
-    }
-    const floor = multi.length ? multi[multi.length - 1] + 1 : 0;
+    };
+    main.forEach((p, i) => ask(i, this.o.dpor ? p.backtrack : p.enabled));
     let complete = true;
     for (;;) {
-      const t = claim();
-      if (t > tickets.length) break;
-      if (this.o.shouldStop()) {
+      const task = queue.take(this.o.shouldStop);
+      if (!task || this.o.shouldStop()) {
+        complete = !this.o.shouldStop();
+        break;
+      }
+      const { j, q } = task;
+      this.stack = main.map(clonePoint);
+      const stopped = this.branch(j, q) || !this.dfs(j + 1);
+      // races found in that subtree ask for branches further up the main line
+      if (this.o.dpor) for (let i = 0; i <= j && i < this.stack.length; i++) ask(i, this.stack[i].backtrack);
+      queue.finished();
+      if (stopped) {
         complete = false;
         break;
       }
-      this.stack = main.map(clonePoint);
-      if (t === tickets.length) {
-        if (mainExec) this.count(mainExec);
-        if (this.report.failure && this.o.stopOnFailure) return this.report;
-        for (const p of this.stack.slice(0, floor)) p.done = p.enabled;
-        if (!this.dfs(floor)) complete = false;
-      } else {
-        const { j, q } = tickets[t];
-        for (const p of this.stack.slice(0, j + 1)) p.done = p.enabled; // not ours below j
-        if (this.branch(j, q) || !this.dfs(j + 1)) complete = false;
-      }
-      if (this.report.failure && this.o.stopOnFailure) break;
     }
-    this.report.complete = complete && !(this.report.failure && this.o.stopOnFailure);
-    return this.report;
+    return complete && !(this.report.failure && this.o.stopOnFailure);
   }
 
   /**
@@ -301,7 +265,7 @@ export class BoundedSearch {
   /** Back at the root, then the first j steps of the stack again (runs of one M in one go). */
   private replayPrefix(j: number): void {
     this.target.reset();
-    this.resetAnalysis();
+    this.races.reset();
     let i = 0;
     while (i < j) {
       const t = this.stack[i].thread;
@@ -315,6 +279,7 @@ export class BoundedSearch {
 
   private pop(): void {
     const p = this.stack.pop() as Point;
+    if (this.spare.length < 1 << 16) this.spare.push(p);
     if (!this.table || !p.footprint) return;
     if (p.entry >= 0) this.table.finish(p.entry, p.footprint);
     this.stack[this.stack.length - 1]?.host?.merge(p.footprint);
@@ -411,13 +376,35 @@ export class BoundedSearch {
         }
       }
     }
-    return {
-      enabled, last, preempts, backtrack: 0, done: 0, sleep, sleepLists, thread: -1, steps: 0,
-      free: prev ? prev.yielded : true, yielded: false,
-      accAt: 0, accLen: 0, accPool: EMPTY, entry: -1,
-      footprint: null,
-      host: prev ? prev.host : null,
-    };
+    const p = this.spare.pop();
+    if (!p) {
+      return {
+        enabled, last, preempts, backtrack: 0, done: 0, sleep, sleepLists, thread: -1, steps: 0,
+        free: prev ? prev.yielded : true, yielded: false,
+        accAt: 0, accLen: 0, accPool: EMPTY, entry: -1,
+        footprint: null,
+        host: prev ? prev.host : null,
+      };
+    }
+    // a popped point, reused (one object per explorer step is most of the search's garbage)
+    p.enabled = enabled;
+    p.last = last;
+    p.preempts = preempts;
+    p.backtrack = 0;
+    p.done = 0;
+    p.sleep = sleep;
+    p.sleepLists = sleepLists;
+    p.thread = -1;
+    p.steps = 0;
+    p.free = prev ? prev.yielded : true;
+    p.yielded = false;
+    p.accAt = 0;
+    p.accLen = 0;
+    p.accPool = EMPTY;
+    p.entry = -1;
+    p.footprint = null;
+    p.host = prev ? prev.host : null;
+    return p;
   }
 
   /**
@@ -468,7 +455,8 @@ export class BoundedSearch {
     const r = this.target.result();
     const top = this.stack[this.stack.length - 1];
     const preemptions = top ? top.preempts + (top.thread >= 0 ? this.cost(top, top.thread) : 0) : 0;
-    const choices = this.stack.filter((x) => x.thread >= 0).map((x) => x.thread);
+    // the choices are kept only for an execution that may be reported (one array per step)
+    const choices = this.isTarget(r) ? this.stack.filter((x) => x.thread >= 0).map((x) => x.thread) : [];
     const e: Execution = { result: r, schedule: r.schedule, preemptions, choices };
     this.lastExecution = e;
     this.count(e);
@@ -506,82 +494,14 @@ export class BoundedSearch {
     if (this.report.failure === e) this.report.failure = undefined;
   }
 
-  // ---- DPOR: races over the access lists, happens-before by vector clocks ----
-  private resetAnalysis(): void {
-    this.threadClock = [];
-    this.addr.clear();
-    this.slots = 0;
-  }
-
-  private clockOf(t: number): Int32Array {
-    let c = this.threadClock[t];
-    if (!c) {
-      c = new Int32Array(NT);
-      this.threadClock[t] = c;
-    }
-    return c;
-  }
-
-  /** The record of a word: [lastWrite, lastRead by M 0..NT−1] at slot·(NT+1) in `recs`. */
-  private slotOf(w: number): number {
-    let s = this.addr.get(w);
-    if (s === undefined) {
-      s = this.slots++ * (NT + 1);
-      if (s + NT + 1 > this.recs.length) {
-        const n = new Int32Array(this.recs.length * 2);
-        n.set(this.recs);
-        this.recs = n;
-      }
-      this.recs.fill(-1, s, s + NT + 1);
-      this.addr.set(w, s);
-    }
-    return s;
-  }
-
+  // ---- DPOR: races over the access lists (races.ts) ----
   /** Processes step j: finds its races (adding backtrack points when `race`), updates clocks. */
   private analyze(j: number, race: boolean): void {
     const e = this.stack[j];
-    const p = e.thread;
-    if (p >= NT) throw new Error(`explorer: M${p} is beyond the ${NT} threads the search tracks`);
-    const cp = this.clockOf(p);
-    const acc = e.accPool;
-    const a0 = e.accAt;
-    const a1 = e.accAt + e.accLen;
-    const joins = this.joins;
-    joins.length = 0;
-    for (let k = a0; k < a1; k += 2) {
-      const s = this.slotOf(acc[k]);
-      this.candidate(this.recs[s], p, cp, race, joins);
-      if (acc[k + 1] !== 0) for (let q = 0; q < NT; q++) if (q !== p) this.candidate(this.recs[s + 1 + q], p, cp, race, joins);
-    }
-    const clocks = this.clocks;
-    for (const i of joins) {
-      for (let q = 0; q < NT; q++) if (clocks[i * NT + q] > cp[q]) cp[q] = clocks[i * NT + q];
-    }
-    cp[p] = j + 1;
-    if ((j + 1) * NT > this.clocks.length) {
-      const n = new Int32Array(this.clocks.length * 2);
-      n.set(this.clocks);
-      this.clocks = n;
-    }
-    this.clocks.set(cp, j * NT);
-    for (let k = a0; k < a1; k += 2) {
-      const s = this.addr.get(acc[k]) as number;
-      if (acc[k + 1] !== 0) {
-        this.recs.fill(-1, s + 1, s + NT + 1);
-        this.recs[s] = j;
-      } else this.recs[s + 1 + p] = j;
-    }
+    this.races.step(j, e.thread, e.accPool, e.accAt, e.accAt + e.accLen, race ? this.onRace : null);
   }
 
-  private candidate(i: number, p: number, cp: Int32Array, race: boolean, joins: number[]): void {
-    if (i < 0) return;
-    const e = this.stack[i];
-    const q = e.thread;
-    if (q === p) return;
-    joins.push(i);
-    if (race && this.clocks[i * NT + q] > cp[q]) this.addBacktrack(i, p);
-  }
+  private readonly onRace = (i: number, p: number): void => this.addBacktrack(i, p);
 
   private addBacktrack(i: number, p: number): void {
     const at = (k: number): void => {

@@ -1,13 +1,15 @@
 // The search on every core: worker threads (explore-worker) each compile the program from the
-// source texts they are handed and run the same search loop, taking seeds or search tickets
-// from counters in a SharedArrayBuffer. The caller waits synchronously (Atomics.wait plus
-// receiveMessageOnPort), so the CLI stays synchronous; cancel sets a shared flag the workers
-// poll between steps, and a worker that has not answered 200 ms later is terminated.
+// source texts they are handed and run the same search loop, taking their work from a
+// SharedArrayBuffer (a seed counter for sampling; per bounded round, the work list of queue.ts).
+// The caller waits synchronously (Atomics.wait plus receiveMessageOnPort), so the CLI stays
+// synchronous; cancel sets a shared flag the workers poll between steps, and a worker that has
+// not answered 200 ms later is terminated.
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RunResult } from '../api';
 import type { ParallelLimits, ParallelRunner } from './explorer';
 import type { Deviation } from './policy';
+import { sharedQueueSlots } from './queue';
 import type { SearchOutcome, SearchSpec } from './search';
 import type { TargetOptions } from './target';
 
@@ -15,7 +17,10 @@ import type { TargetOptions } from './target';
 export const S_STOP = 0; // 1 cancelled or limit, 2 a worker found a failure
 export const S_EXECUTIONS = 1;
 export const S_DONE = 2; // workers finished (the main thread waits on it)
-export const S_ROUNDS = 3; // ticket counters, one per round
+export const S_SEEDS = 3; // the seed counter (sampling)
+export const S_QUEUES = 4; // then one shared work list per bounded round 0..K (dpor)
+/** Main-line points a shared work list holds (the finalizer race's main line has ~44,000). */
+export const QUEUE_POINTS = 1 << 17;
 
 export interface WorkerInput {
   /** The program as CompileInput without the loader: file paths and their texts. */
@@ -72,7 +77,8 @@ export function makeParallelRunner(program: ProgramSources, target: TargetOption
 }
 
 function runWorkers(program: ProgramSources, target: TargetOptions, spec: SearchSpec, limits: ParallelLimits): SearchOutcome {
-  const shared = new SharedArrayBuffer(4 * (S_ROUNDS + spec.bound + 2));
+  const rounds = spec.strategy === 'dpor' ? spec.bound + 1 : 0;
+  const shared = new SharedArrayBuffer(4 * (S_QUEUES + rounds * sharedQueueSlots(QUEUE_POINTS)));
   const s = new Int32Array(shared);
   const bootstrap = workerBootstrap();
   const started: { worker: Worker; port: MessagePort; reply?: WorkerReply }[] = [];

@@ -1,9 +1,10 @@
 // One search loop, the same in the main thread and in a worker: the sampling strategies run
 // seed after seed, the exhaustive strategy runs iterative context bounding (bound 0, 1, …, K),
-// until a failure, a limit, or cancel. In a parallel run `claim(round)` hands out seeds or
-// search tickets from a counter shared by the workers.
+// until a failure, a limit, or cancel. In a parallel run `claim` hands out seeds from a counter
+// shared by the workers, and `queue(round)` is a bounded round's work list they share.
 import type { RunResult } from '../api';
 import { BoundedSearch } from './bounded';
+import type { BranchQueue } from './queue';
 import { runPolicy, sequenceChooser, type Deviation } from './policy';
 import { sample, type SamplingStrategy } from './sampling';
 import { isFailure, type ExploreTarget } from './target';
@@ -24,9 +25,10 @@ export interface SearchSpec {
 
 export interface SearchControl {
   shouldStop(): boolean;
-  /** Parallel runs: the next ticket of a round (seeds for sampling, branches for dpor). */
+  /** Parallel runs: the next seed (sampling), from a counter the workers share. */
   claim?: (round: number) => number;
-  workers?: number;
+  /** Parallel runs: the work list of a bounded round the workers share (dpor). */
+  queue?: (round: number) => BranchQueue;
   onExecution?(): void;
 }
 
@@ -76,11 +78,13 @@ function bounded(target: ExploreTarget, spec: SearchSpec, ctl: SearchControl, ou
     const search = new BoundedSearch(target, {
       bound: k,
       por: spec.por,
+      // DPOR backtrack sets under the preemption bound (with the bounded-POR extra branch)
+      dpor: spec.por,
       hashing: spec.hashing,
       stopOnFailure: true,
       shouldStop: () => ctl.shouldStop(),
       onExecution: () => ctl.onExecution?.(),
-      share: ctl.claim && (ctl.workers ?? 1) > 1 ? { of: ctl.workers ?? 1, claim: () => (ctl.claim as (r: number) => number)(k) } : undefined,
+      queue: ctl.queue?.(k),
     });
     const rep = search.run();
     out.executions += rep.executions;

@@ -10,7 +10,8 @@ import type { ScheduleRecord } from '../api';
 import { compileProgram, type Program } from '../index';
 import { compareRuns, formatComparison } from './compare';
 import { explore, type ExploreOptions } from './explorer';
-import { makeParallelRunner, S_DONE, S_EXECUTIONS, S_ROUNDS, S_STOP, type ProgramSources, type WorkerInput, type WorkerReply } from './parallel';
+import { makeParallelRunner, QUEUE_POINTS, S_DONE, S_EXECUTIONS, S_QUEUES, S_SEEDS, S_STOP, type ProgramSources, type WorkerInput, type WorkerReply } from './parallel';
+import { SharedQueue, sharedQueueSlots } from './queue';
 import { runSearch } from './search';
 import { ExploreTarget, isFailure } from './target';
 
@@ -38,8 +39,8 @@ function search(input: WorkerInput): WorkerReply {
   const target = new ExploreTarget(compileFrom(input), input.target);
   const out = runSearch(target, input.spec, {
     shouldStop: () => Atomics.load(s, S_STOP) !== 0 || Atomics.load(s, S_EXECUTIONS) >= input.maxExecutions || Date.now() >= input.deadline,
-    claim: (round) => Atomics.add(s, S_ROUNDS + round, 1),
-    workers: input.workers,
+    claim: () => Atomics.add(s, S_SEEDS, 1),
+    queue: (round) => new SharedQueue(s, S_QUEUES + round * sharedQueueSlots(QUEUE_POINTS), sharedQueueSlots(QUEUE_POINTS)),
     onExecution: () => void Atomics.add(s, S_EXECUTIONS, 1),
   });
   if (out.failure && isFailure(out.failure.result)) Atomics.store(s, S_STOP, 2);
