@@ -1,23 +1,35 @@
 // Determinism of the engine (issue 2): the same seed gives the same schedule and outcome; a
 // recorded schedule replays to the identical event stream (every memory access with its M, call,
-// preemption request and preemption) and the identical schedule; snapshot → run → restore → run gives identical
-// results. On a plain program (test/programs/racy-counter.simc, whose output depends on the
-// interleaving) and on the race scenario on the runtime model.
+// preemption request and preemption), the identical schedule and the identical result — also when
+// it is re-executed in small pieces, as the debugger does; snapshot → run → restore → run gives
+// identical results. On a plain program (test/programs/racy-counter.simc, whose output depends on
+// the interleaving) and on the race scenario on both runtime models: random and PCT seeds, sysmon
+// time slices, and the recorded schedules A, B and C of examples/schedules.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Machine, type Program, type RunOptions, type StrategyName } from '../../debug-adapter/engine';
+import { Machine, type Program, type RunOptions, type ScheduleRecord, type StrategyName } from '../../debug-adapter/engine';
 import { fsLoader } from '../../debug-adapter/runtimes';
-import { compileScenario } from '../../debug-adapter/runSupport';
+import { compileScenario, parseScheduleRecord } from '../../debug-adapter/runSupport';
 import { compileOrThrow } from './simcHarness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const racy = compileOrThrow(path.join(ROOT, 'test', 'programs', 'racy-counter.simc'));
 
+const RACE = path.join(ROOT, 'examples', 'finalizer-race.simc');
+const MODELS = ['before-f8e4a2e', 'f8e4a2e'];
+
+const compiled = new Map<string, Program>();
 function onModel(runtime: string): Program {
-  const c = compileScenario(path.join(ROOT, 'examples', 'finalizer-race.simc'), runtime, fsLoader);
-  if (!c.ok) throw new Error(c.error);
-  return c.program;
+  let p = compiled.get(runtime);
+  if (!p) {
+    const c = compileScenario(RACE, runtime, fsLoader);
+    if (!c.ok) throw new Error(c.error);
+    p = c.program;
+    compiled.set(runtime, p);
+  }
+  return p;
 }
 
 /** A running 64-bit-ish hash of every event the machine reports, plus their count. */
@@ -48,6 +60,47 @@ function run(program: Program, options: RunOptions) {
   return { result: vm.result(), ...trace() };
 }
 
+type Traced = ReturnType<typeof run>;
+
+/** Replays a recorded run's schedule (with a strategy that would choose differently). */
+function replay(program: Program, recorded: Traced): Traced {
+  const s = recorded.result.schedule;
+  return run(program, { schedule: s, gomaxprocs: s.gomaxprocs, strategy: 'roundrobin' });
+}
+
+/**
+ * Follows a recorded schedule with step() in pieces of at most `piece` steps, as the
+ * debugger's re-execution does: runs of one M cut anywhere, with nothing else in between.
+ */
+function inPieces(program: Program, s: ScheduleRecord, piece: number): Traced {
+  const vm = new Machine(program, { maxSteps: 5_000_000, gomaxprocs: s.gomaxprocs, sysmonSteps: s.sysmonSteps });
+  const trace = traced(vm);
+  for (let i = 0; i < s.switches.length && !vm.halted; i += 2) {
+    const m = vm.ms[s.switches[i]];
+    assert.ok(m, `pair ${i / 2}: no M${s.switches[i]}`);
+    let left = s.switches[i + 1];
+    if (left === 0) vm.step(m, 0);
+    while (left > 0 && !vm.halted) {
+      const used = vm.step(m, Math.min(left, piece));
+      assert.ok(used > 0, `pair ${i / 2}: M${m.id} could not run (${left} steps left)`);
+      left -= used;
+    }
+  }
+  return { result: vm.result(), ...trace() };
+}
+
+/** The two runs are the same execution: events, schedule, result. */
+function assertSame(again: Traced, recorded: Traced, what: string): void {
+  const a = again.result;
+  const r = recorded.result;
+  assert.equal(a.divergedAt, undefined, `${what}: ${JSON.stringify(a.divergedAt)}`);
+  assert.equal(again.events, recorded.events, `${what}: event count`);
+  assert.equal(again.hash, recorded.hash, `${what}: event stream`);
+  assert.deepEqual(a.schedule.switches, r.schedule.switches, `${what}: schedule`);
+  assert.deepEqual(a.schedule.ends, r.schedule.ends, `${what}: run ends`);
+  assert.deepEqual([a.outcome, a.message, a.steps, a.output], [r.outcome, r.message, r.steps, r.output], `${what}: result`);
+}
+
 for (const strategy of ['random', 'pct', 'roundrobin'] as StrategyName[]) {
   test(`${strategy}: the same seed gives the same schedule, outcome and event stream`, () => {
     const one = run(racy, { strategy, seed: 7 });
@@ -66,18 +119,56 @@ test('different seeds interleave differently (the racy counter loses different u
   assert.ok(outputs.size > 6, `only ${outputs.size} distinct schedules over 12 seeds`);
 });
 
-// (Known gap: some random-strategy recordings on f8e4a2e — seed 2 of finalizer-race — replay with
-// the same outcome but not the same stream; see the issue notes.)
-test('a recorded schedule replays to the identical event stream (plain program and runtime model)', () => {
-  for (const [program, seed] of [[racy, 3], [racy, 11], [onModel('before-f8e4a2e'), 1]] as [Program, number][]) {
-    const recorded = run(program, { strategy: 'random', seed });
-    const replayed = run(program, { schedule: recorded.result.schedule, gomaxprocs: recorded.result.schedule.gomaxprocs, strategy: 'roundrobin' });
-    assert.equal(replayed.hash, recorded.hash);
-    assert.deepEqual(replayed.result.schedule.switches, recorded.result.schedule.switches);
-    assert.equal(replayed.result.divergedAt, undefined, JSON.stringify(replayed.result.divergedAt));
-    assert.equal(replayed.events, recorded.events);
-    assert.equal(replayed.result.outcome, recorded.result.outcome);
-    assert.equal(replayed.result.steps, recorded.result.steps);
+test('a recorded schedule replays to the identical event stream and result (plain program)', () => {
+  for (const seed of [3, 11]) {
+    for (const strategy of ['random', 'pct'] as StrategyName[]) {
+      const recorded = run(racy, { strategy, seed });
+      assertSame(replay(racy, recorded), recorded, `${strategy} ${seed}`);
+    }
+  }
+});
+
+// The race scenario's recordings run long solo runs cut short when another M may run, runs
+// ended by a return, time taken with runtime·nanotime (markroot's waitsince) and goroutines
+// scheduled inside a run: none of it may depend on where the replay's runs end.
+for (const runtime of MODELS) {
+  test(`finalizer-race on ${runtime}: random and PCT recordings replay to the identical event stream and result`, () => {
+    const program = onModel(runtime);
+    const runs: [string, RunOptions][] = [
+      ...[1, 2, 3, 5].map((seed): [string, RunOptions] => [`random ${seed}`, { strategy: 'random', seed }]),
+      ...[1, 4].map((seed): [string, RunOptions] => [`pct ${seed}`, { strategy: 'pct', seed }]),
+      ['sysmon 300 on one P', { gomaxprocs: 1, sysmonSteps: 300 }],
+      ['sysmon 700, random 6', { strategy: 'random', seed: 6, sysmonSteps: 700 }],
+    ];
+    for (const [what, options] of runs) {
+      const recorded = run(program, options);
+      assertSame(replay(program, recorded), recorded, `${runtime} ${what}`);
+    }
+  });
+}
+
+test('a recording re-executed in pieces of a few steps (as the debugger does) is the same execution', () => {
+  const program = onModel('f8e4a2e');
+  for (const [options, piece] of [[{ strategy: 'random', seed: 2 }, 7], [{ gomaxprocs: 1, sysmonSteps: 300 }, 13]] as [RunOptions, number][]) {
+    const recorded = run(program, options);
+    assertSame(inPieces(program, recorded.result.schedule, piece), recorded, `${JSON.stringify(options)} in pieces of ${piece}`);
+  }
+});
+
+test('schedules A, B and C replay on before-f8e4a2e without divergence, and their replays replay identically', () => {
+  const program = onModel('before-f8e4a2e');
+  for (const name of ['A', 'B', 'C']) {
+    const file = path.join(ROOT, 'examples', 'schedules', `finalizer-race.${name}.schedule.json`);
+    const rec = parseScheduleRecord(readFileSync(file, 'utf8'), file, program.hash);
+    if ('error' in rec) throw new Error(rec.error);
+    const first = run(program, { schedule: rec, gomaxprocs: rec.gomaxprocs });
+    assert.equal(first.result.divergedAt, undefined, `${name}: ${JSON.stringify(first.result.divergedAt)}`);
+    // a schedule file may be a prefix: the strategy runs the rest, and its M's last run may go on
+    const n = rec.switches.length;
+    const logged = first.result.schedule.switches;
+    assert.deepEqual(logged.slice(0, n - 1), rec.switches.slice(0, n - 1), `${name}: the replay logs the recorded schedule`);
+    assert.ok(logged[n - 1] >= rec.switches[n - 1], `${name}: the last recorded run is cut short`);
+    assertSame(replay(program, first), first, `schedule ${name}`);
   }
 });
 

@@ -203,6 +203,7 @@ export function makeBuiltins(vm: Machine): Builtin[] {
     },
     'runtime·osyield': () => {
       vm.endRun = true;
+      vm.cutShort = false; // the yield ends the run where it stands, as it does in a replay
       vm.yielded = 1;
       vm.noteSpin(vm.cur);
       return 0;
@@ -340,7 +341,7 @@ export function makeBuiltins(vm: Machine): Builtin[] {
       if (g) ready(g.addr);
       return 0;
     },
-    'runtime·nanotime': () => BigInt(vm.steps) * 1000n,
+    'runtime·nanotime': () => BigInt(vm.stepsNow()) * 1000n,
     'runtime·gcount': () => vm.gs.filter((g) => !g.isG0 && view.gStatus(g) !== GStatus.Dead).length,
     'runtime·breakpoint': () => 0,
     'runtime·getp': (i: number) => vm.ps[i]?.addr ?? 0,

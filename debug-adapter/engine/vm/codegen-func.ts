@@ -10,6 +10,9 @@ import { decay, type FuncInfo, type LocalSym } from '../lang/checker';
 import { INT32, alignOf, promote, ptrTo, sizeOf, type IntType, type Type } from '../lang/types';
 import { ExprGen, conv, is64, type ExprContext } from './codegen-expr';
 
+/** Builtins that read the step count: their call site stores the live count (vm.slice) first. */
+const READS_CLOCK: ReadonlySet<string> = new Set(['runtime·nanotime']);
+
 export type LabelKind = 'entry' | 'stmt' | 'call' | 'builtin' | 'resume' | 'jump';
 
 export interface LabelInfo {
@@ -490,7 +493,7 @@ export class FunctionGen {
     const at = this.stepLabel(e.loc, 'builtin', name);
     this.labels[at].args = argTemps;
     const result = this.ftemp();
-    this.emit(`${result}=B${id}(${argList.join(',')});`);
+    this.emit(`${READS_CLOCK.has(name) ? 'vm.slice=slice;' : ''}${result}=B${id}(${argList.join(',')});`);
     if (YIELDING_BUILTINS.has(name)) {
       const resume = this.label('resume');
       this.emit(`if(vm.yielded!==0||vm.endRun){fr.pc=vm.yielded===2?${at}:${resume};vm.yielded=0;vm.slice=slice;${this.exit()}}`);

@@ -1,8 +1,9 @@
 // The virtual machine: simulated memory, Ms/Gs/Ps, the dispatcher that runs compiled functions
 // for one M at a time, and the run loop that asks a strategy (or a recorded schedule) which M
-// runs next and for how many steps. It knows nothing of DAP; the debugger, the oracle and the
-// explorer observe it through listeners and drive it through run()/runSteps().
-import type { FunctionLocation, Outcome, RunOptions, RunResult, ScheduleRecord } from '../api';
+// runs next and for how many steps (its run log and the replay of a recorded one are in
+// run-log.ts). It knows nothing of DAP; the debugger, the oracle and the explorer observe it
+// through listeners and drive it through run()/step().
+import type { FunctionLocation, Outcome, RunOptions, RunResult } from '../api';
 import { makeBuiltins } from './builtins-impl';
 import type { CompiledCode } from './compile';
 import type { Type } from '../lang/types';
@@ -11,6 +12,7 @@ import { instantiate, type AccessSink, type CompiledFn } from './instantiate';
 import { DATA_BASE, FUNC_BASE, FUNC_STRIDE, Memory, SimFault, STACK_GUARD, STACK_SIZE, hex, makeLayout } from './memory';
 import { makeStrategy, type Strategy } from './strategies';
 import { Arena, Frame, GStatus, Gor, Mach, PStatus, Proc, StackPreempt, StructView } from './threads';
+import { RunLog, type ReplayState } from './run-log';
 import { MachineState } from './snapshot';
 
 /** What the machine needs of a compiled program. */
@@ -38,7 +40,7 @@ export interface Listener {
 
 export interface SchedulerState {
   strategy: unknown;
-  replay: { index: number; left: number; active: boolean };
+  replay: ReplayState;
   interrupted: { mId: number; left: number } | null;
 }
 
@@ -91,6 +93,18 @@ export class Machine implements AccessSink {
   sysAllocTop: number;
   steps = 0;
   endRun = false;
+  /** endRun was set by othersMayRun to cut a long solo run short (not by a yield). */
+  cutShort = false;
+  /** The steps the current run may take (runSteps' n, less what a cut-short run left). */
+  private runBudget = 0;
+  /** A goroutine scheduled during the current dispatch: its time slice starts when the dispatch returns. */
+  private scheduledInRun: Gor | null = null;
+  /**
+   * Per function, per label: 1 where a frame that stopped there stands between two statements
+   * (a statement's or a builtin's step label). Not the function's end label, which takes no
+   * step: falling off the end returns into the caller's statement.
+   */
+  private readonly betweenStatements: Uint8Array[];
   /** The running M is the only runnable one: its run is long, and ends when it wakes another M. */
   soloRun = false;
   spinCount = 0;
@@ -98,19 +112,17 @@ export class Machine implements AccessSink {
   goschedInRun = false;
   halted: Halt | null = null;
   output = '';
-  readonly switches: number[] = [];
-  /** Per recorded switch: where its M stood when the run ended (positionHash), to detect divergence on replay. */
-  readonly ends: number[] = [];
+  /** The run log (every run as M and steps) and the replay of a recorded schedule. */
+  readonly log: RunLog;
+  /** The run log's pairs (M id, steps). */
+  get switches(): readonly number[] {
+    return this.log.switches;
+  }
   /** The era's sysmon time slice in steps (0 = off): the option, else what a replayed schedule was recorded with. */
   readonly sysmonSteps: number;
-  private positionHashes: number[] | null = null;
   readonly maxSteps: number;
   readonly gomaxprocs: number;
   private readonly strategy: Strategy;
-  private replay: ScheduleRecord | undefined;
-  private replayIndex = 0;
-  private replayLeft = 0;
-  divergedAt: RunResult['divergedAt'];
   /** A run a listener paused: run() finishes it before choosing again, so pauses never change the schedule. */
   private interrupted: { m: Mach; left: number } | null = null;
   private readonly listeners: Listener[] = [];
@@ -135,8 +147,11 @@ export class Machine implements AccessSink {
     this.builtins = makeBuiltins(this);
     this.fast = instantiate(this.code.fastSource, false, this.mem, this.builtins, this);
     this.active = this.fast;
+    this.betweenStatements = this.code.funcs.map((f) =>
+      Uint8Array.from(f.labels, (l, i) => ((l.kind === 'stmt' || l.kind === 'builtin') && i !== f.labels.length - 1 ? 1 : 0)),
+    );
     this.strategy = makeStrategy(options.strategy ?? 'roundrobin', options.seed ?? 1, options.pctDepth ?? 3);
-    this.replay = options.schedule;
+    this.log = new RunLog(this, this.code.funcs.map((f) => f.name), options.schedule);
     // bootstrap: Ps, M0 with P0, the main goroutine
     for (let i = 0; i < this.gomaxprocs; i++) {
       const addr = this.arena.allocStruct(this.code.offsets.P.size);
@@ -349,7 +364,10 @@ export class Machine implements AccessSink {
     m.exec = g;
     m.state = 'running';
     g.m = m;
-    g.tick = 0;
+    // its time slice starts now; inside a run the count is only known once the compiled code
+    // returns to the dispatcher (it does right after scheduling), which sets it then
+    g.since = m.ran + this.runBudget - this.slice;
+    this.scheduledInRun = g;
     this.view.setGStatus(g, GStatus.Running);
     this.view.set8(g.addr + o.G.preempt, 0);
     this.view.set32(g.addr + o.G.stackguard0, this.view.u32(g.addr + o.G.stackguard));
@@ -417,7 +435,10 @@ export class Machine implements AccessSink {
 
   /** Something another M may be waiting for happened: a long solo run must end here. */
   othersMayRun(): void {
-    if (this.soloRun) this.endRun = true;
+    if (this.soloRun) {
+      this.endRun = true;
+      this.cutShort = true;
+    }
   }
 
   /** Starts Ms for runnable goroutines while Ps are idle (wakep/startm/newm). */
@@ -472,47 +493,81 @@ export class Machine implements AccessSink {
     }
   }
 
-  /** Runs M m for at most n steps (at least one dispatch); returns the steps it took. */
+  /**
+   * Runs M m for at most n steps (at least one dispatch); returns the steps it took. A run
+   * ends between two statements: when its count runs out, or a long solo run is cut short,
+   * the statement in progress finishes first (the rest of it after a yielding builtin, a
+   * callee's entry up to its first statement, the caller's rest after a return), so a run
+   * ended by count anywhere leaves the machine as the recorded run did. It ends where it
+   * stands only when the M cannot go on (blocked, parked, another goroutine, a yield).
+   */
   runSteps(m: Mach, n: number): number {
+    this.slice = 0;
+    this.runBudget = 0;
     if (m.state === 'sched') {
       this.setRegisters(m);
       this.schedule(m);
       if ((m.state as string) !== 'running') return 0;
     }
+    if (this.scheduledInRun !== null) this.startTimeSlice(m);
     if (m.block) m.block = null; // runnable: the blocked builtin retries
+    // with sysmon on, a run ends when the goroutine's time slice does, so sysmon can ask it to stop
+    const timeSlice = this.sysmonSteps;
+    if (timeSlice > 0 && m.curg) n = Math.min(n, Math.max(1, timeSlice - (m.ran - m.curg.since)));
     this.setRegisters(m);
     this.rv = m.rv;
     this.slice = n;
+    this.runBudget = n;
     this.endRun = false;
+    this.cutShort = false;
     const code = this.active;
+    const between = this.betweenStatements;
     let g = m.exec;
     try {
       for (;;) {
         const fr = g.frames[g.frames.length - 1];
         if (fr === undefined) break; // the goroutine has returned: nothing left to run on it
         code[fr.fn](this, fr);
-        if (this.halted || this.paused) break;
-        // a call's prologue belongs to the call's step: whatever ends the run (its count, a
-        // long solo run's early end), the callee's entry (preemption check) runs now and the
-        // callee stops before its first statement, so a replay that ends the run by count
-        // leaves the machine exactly as the recorded run did
-        const top = g.frames[g.frames.length - 1];
-        if (top !== undefined && top.pc === 0 && m.exec === g && m.state === 'running' && !m.block) continue;
-        if (this.endRun || m.block || m.state !== 'running') break;
+        if (this.scheduledInRun !== null) this.startTimeSlice(m);
+        if (this.halted !== null || this.paused !== null || m.block !== null || m.state !== 'running') break;
+        if (this.endRun) {
+          if (!this.cutShort) break; // a yield (osyield) ends the run where it stands
+          // a long solo run ends early: the rest of its statement runs as after a count's end
+          this.runBudget -= this.slice;
+          this.slice = 0;
+          this.endRun = false;
+          this.cutShort = false;
+          this.soloRun = false;
+        }
         if (m.exec !== g) {
           if (m.exec !== m.g0 && !g.isG0) break; // another goroutine now: end of this run
           g = m.exec; // entering or leaving g0 (mcall) continues the run
           this.setRegisters(m);
         }
-        if (this.slice <= 0) break;
+        if (this.slice <= 0) {
+          const top = g.frames[g.frames.length - 1];
+          if (top === undefined || between[top.fn][top.pc] === 1) break;
+        }
       }
     } catch (e) {
       this.haltOnError(e, m);
     }
     m.rv = this.rv;
-    const used = n - this.slice;
-    if (g.m === m && !g.isG0) g.tick += used;
+    const used = this.runBudget - this.slice;
+    m.ran += used;
     return used;
+  }
+
+  /** A goroutine the last dispatch scheduled on m: its time slice starts at the step count the dispatch returned with. */
+  private startTimeSlice(m: Mach): void {
+    const g = this.scheduledInRun;
+    if (g !== null) g.since = m.ran + this.runBudget - this.slice;
+    this.scheduledInRun = null;
+  }
+
+  /** Inside a builtin that reads the clock (the compiled call site stores the live count): the steps taken so far, its own included. */
+  stepsNow(): number {
+    return this.steps + this.runBudget - this.slice;
   }
 
   private haltOnError(e: unknown, m: Mach): void {
@@ -545,67 +600,20 @@ export class Machine implements AccessSink {
     }
   }
 
-  /**
-   * Logs a run. A run of the same M continues the last entry; an empty one right after it is
-   * not logged when it did nothing (a pause before its first statement), but is when the M
-   * had to schedule or retry first — the replay must do that too.
-   */
-  private record(m: Mach, steps: number, scheduling: boolean): void {
-    const n = this.switches.length;
-    const same = n >= 2 && this.switches[n - 2] === m.id;
-    if (same && ((steps === 0 && !scheduling) || (steps > 0 && this.switches[n - 1] > 0))) this.switches[n - 1] += steps;
-    else this.switches.push(m.id, steps);
-    this.ends[(this.switches.length >> 1) - 1] = this.positionHash(m);
-  }
-
-
-  /**
-   * Where M m stands, as a 32-bit hash of its current function's name and its stack depth
-   * (0 when it runs nothing). Not the statement: a run can end at the same program point on a
-   * statement label or on the resume label of the call before it, depending on where the
-   * run's slice ran out. Names rather than indices, so that a schedule recorded on one runtime
-   * model and replayed on another agrees wherever the two execute the same code.
-   */
+  /** Where M m stands, as the run log hashes it (its function and stack depth). */
   positionHash(m: Mach): number {
-    const fr = m.exec.frames[m.exec.frames.length - 1];
-    if (!fr) return 0;
-    if (!this.positionHashes) {
-      this.positionHashes = this.code.funcs.map((f) => {
-        let h = 0x811c9dc5;
-        for (let i = 0; i < f.name.length; i++) h = Math.imul(h ^ f.name.charCodeAt(i), 0x01000193);
-        return h >>> 0;
-      });
-    }
-    return (Math.imul(this.positionHashes[fr.fn] ^ m.exec.frames.length, 0x01000193) >>> 0) || 1;
+    return this.log.positionHash(m);
   }
 
-  private describePosition(m: Mach): string {
+  /** Where M m stands, for a person. */
+  describePosition(m: Mach): string {
     const at = this.location(m.exec, undefined);
     return at ? `${at.function} (${at.file.split('/').pop()}:${at.line})` : 'no code';
   }
 
   /** Chooses the next M and run length: the recorded schedule first, then the strategy. */
   private choose(runnable: Mach[]): { m: Mach; n: number } {
-    const r = this.replay;
-    while (r && this.replayIndex < r.switches.length) {
-      const id = r.switches[this.replayIndex];
-      if (this.replayLeft === 0 && r.switches[this.replayIndex + 1] === 0) {
-        const m = this.ms[id];
-        if (m && runnable.includes(m)) {
-          this.replayIndex += 2;
-          return { m, n: 0 };
-        }
-      }
-      if (this.replayLeft === 0) this.replayLeft = r.switches[this.replayIndex + 1];
-      const m = this.ms[id];
-      if (!m || !runnable.includes(m)) {
-        this.divergedAt = { switchIndex: this.replayIndex / 2, step: this.steps, reason: `M${id} is not runnable at step ${this.steps}` };
-        this.replay = undefined;
-        break;
-      }
-      return { m, n: this.replayLeft };
-    }
-    return this.strategy.pick(runnable, this);
+    return this.log.next(runnable) ?? this.strategy.pick(runnable, this);
   }
 
   /** Runs until the program ends, a listener pauses it, or `until` says stop (between runs). */
@@ -618,8 +626,8 @@ export class Machine implements AccessSink {
       if (!runnable) break;
       const cont = this.interrupted;
       this.interrupted = null;
-      const chosen = cont && !this.replay && runnable.includes(cont.m) ? { m: cont.m, n: cont.left } : this.choose(runnable);
-      const solo = runnable.length === 1 && !this.replay;
+      const chosen = cont && !this.log.replaying && runnable.includes(cont.m) ? { m: cont.m, n: cont.left } : this.choose(runnable);
+      const solo = runnable.length === 1 && !this.log.replaying;
       const n = solo ? Math.max(chosen.n, SOLO_RUN) : chosen.n;
       const used = this.runChosen(chosen.m, n, solo);
       if (this.paused && used < n) this.interrupted = { m: chosen.m, left: n - used };
@@ -658,32 +666,12 @@ export class Machine implements AccessSink {
 
   private runChosen(m: Mach, n: number, solo: boolean): number {
     this.soloRun = solo;
-    // with sysmon on, a run ends when the goroutine's time slice does, so sysmon can ask it to stop
-    const slice = this.sysmonSteps;
-    if (slice > 0 && m.curg && !m.curg.isG0) n = Math.min(n, Math.max(1, slice - m.curg.tick));
     this.goschedInRun = false;
     const scheduling = m.state !== 'running' || m.block !== null; // a run that may act before its first step
     const used = this.runSteps(m, Math.min(n, this.maxSteps - this.steps));
     this.steps += used;
-    if (this.replay && this.replayLeft > 0) {
-      this.replayLeft -= Math.min(used, this.replayLeft);
-      if (this.replayLeft === 0) {
-        const want = this.replay.ends?.[this.replayIndex >> 1];
-        if (want !== undefined && want !== this.positionHash(m) && !this.halted) {
-          this.divergedAt = {
-            switchIndex: this.replayIndex / 2,
-            step: this.steps,
-            reason: `M${m.id} ran its ${this.replay.switches[this.replayIndex + 1]} steps to ${this.describePosition(m)}, not where the recording's run ended`,
-          };
-          this.replay = undefined;
-        }
-        this.replayIndex += 2;
-      } else if (!this.isRunnable(m) && !this.halted && !this.paused) {
-        this.divergedAt = { switchIndex: this.replayIndex / 2, step: this.steps, reason: `M${m.id} stopped ${this.replayLeft} steps early` };
-        this.replay = undefined;
-      }
-    }
-    this.record(m, used, scheduling);
+    this.log.ran(m, used, this.halted !== null, this.paused !== null);
+    this.log.record(m, used, scheduling);
     for (const l of this.listeners) l.onSchedule?.(m, used);
     // a gosched loop is a spinner too: under PCT it must not starve the M it waits for
     this.strategy.after(m, used, this.endRun || this.goschedInRun, this);
@@ -727,8 +715,8 @@ export class Machine implements AccessSink {
   private sysmon(m: Mach): void {
     const limit = this.sysmonSteps;
     const g = m.curg;
-    if (limit > 0 && g && g.tick >= limit) {
-      g.tick = 0;
+    if (limit > 0 && g && m.ran - g.since >= limit) {
+      g.since = m.ran;
       this.view.preemptRequest(g);
       this.emitPreemptRequest(g, 'sysmon');
     }
@@ -772,11 +760,11 @@ export class Machine implements AccessSink {
         version: 1,
         programHash: this.program.hash,
         gomaxprocs: this.gomaxprocs,
-        switches: this.switches.slice(),
-        ends: this.ends.slice(),
+        switches: this.log.switches.slice(),
+        ends: this.log.ends.slice(),
         ...(this.sysmonSteps > 0 ? { sysmonSteps: this.sysmonSteps } : {}),
       },
-      divergedAt: this.divergedAt,
+      divergedAt: this.log.divergedAt,
     };
   }
 
@@ -800,21 +788,12 @@ export class Machine implements AccessSink {
    * strategy) puts back the state the original run had when it catches up with it.
    */
   saveScheduler(): SchedulerState {
-    return { strategy: this.strategy.save(), replay: this.replayState, interrupted: this.interrupted ? { mId: this.interrupted.m.id, left: this.interrupted.left } : null };
+    return { strategy: this.strategy.save(), replay: this.log.state, interrupted: this.interrupted ? { mId: this.interrupted.m.id, left: this.interrupted.left } : null };
   }
   loadScheduler(s: SchedulerState): void {
     this.strategy.load(s.strategy);
-    this.replayState = s.replay;
+    this.log.state = s.replay;
     const m = s.interrupted ? this.ms[s.interrupted.mId] : undefined;
     this.interrupted = m && s.interrupted ? { m, left: s.interrupted.left } : null;
-  }
-  get replayState(): { index: number; left: number; active: boolean } {
-    return { index: this.replayIndex, left: this.replayLeft, active: this.replay !== undefined };
-  }
-  set replayState(s: { index: number; left: number; active: boolean }) {
-    this.replayIndex = s.index;
-    this.replayLeft = s.left;
-    if (!s.active) this.replay = undefined;
-    else this.replay = this.options.schedule;
   }
 }

@@ -3,12 +3,13 @@
 // rely on restore + re-run giving exactly the same execution.
 import type { Halt, Machine } from './machine';
 import { restoreMemory, snapshotMemory, type MemorySnapshot } from './memory';
+import type { ReplayState } from './run-log';
 import type { Strategy } from './strategies';
 import { Frame, Gor, Mach, Proc, type BlockReason, type MState } from './threads';
 
 interface FrameState { fn: number; pc: number; fp: number; t: (number | bigint)[] | null }
-interface GState { id: number; addr: number; lo: number; hi: number; isG0: boolean; frames: FrameState[]; m: number; tick: number }
-interface MStateRec { id: number; addr: number; g0: number; curg: number; exec: number; p: number; state: MState; block: BlockReason | null; lastP: number; lockWait: number; stwPending: boolean; rv: number | bigint }
+interface GState { id: number; addr: number; lo: number; hi: number; isG0: boolean; frames: FrameState[]; m: number; since: number }
+interface MStateRec { id: number; addr: number; g0: number; curg: number; exec: number; p: number; state: MState; block: BlockReason | null; lastP: number; lockWait: number; stwPending: boolean; rv: number | bigint; ran: number }
 
 export class MachineState {
   private constructor(
@@ -23,7 +24,7 @@ export class MachineState {
     private readonly strategy: unknown,
     private readonly switches: Float64Array,
     private readonly ends: Float64Array,
-    private readonly replay: { index: number; left: number; active: boolean },
+    private readonly replay: ReplayState,
     /** A snapshot of an ended machine stays ended (the M and G of the halt by id). */
     private readonly halt: (Omit<Halt, 'm' | 'g' | 'frame'> & { m: number; g: number }) | null,
   ) {}
@@ -43,17 +44,17 @@ export class MachineState {
     const idOf = (x: { id: number } | null) => (x ? x.id : -1);
     return new MachineState(
       snapshotMemory(vm.mem, base?.memory),
-      vm.gs.map((g) => ({ id: g.id, addr: g.addr, lo: g.stackLo, hi: g.stackHi, isG0: g.isG0, frames: g.frames.map((f) => ({ fn: f.fn, pc: f.pc, fp: f.fp, t: f.t ? f.t.slice() : null })), m: idOf(g.m), tick: g.tick })),
-      vm.ms.map((m) => ({ id: m.id, addr: m.addr, g0: m.g0.id, curg: idOf(m.curg), exec: m.exec.id, p: idOf(m.p), state: m.state, block: m.block, lastP: idOf(m.lastP), lockWait: m.lockWait, stwPending: m.stwPending, rv: m.rv })),
+      vm.gs.map((g) => ({ id: g.id, addr: g.addr, lo: g.stackLo, hi: g.stackHi, isG0: g.isG0, frames: g.frames.map((f) => ({ fn: f.fn, pc: f.pc, fp: f.fp, t: f.t ? f.t.slice() : null })), m: idOf(g.m), since: g.since })),
+      vm.ms.map((m) => ({ id: m.id, addr: m.addr, g0: m.g0.id, curg: idOf(m.curg), exec: m.exec.id, p: idOf(m.p), state: m.state, block: m.block, lastP: idOf(m.lastP), lockWait: m.lockWait, stwPending: m.stwPending, rv: m.rv, ran: m.ran })),
       vm.ps.map((p) => ({ id: p.id, addr: p.addr, m: idOf(p.m) })),
       { cur: vm.cur.id, mainG: vm.mainG.id, nextGoid: vm.nextGoid, sysAllocTop: vm.sysAllocTop, steps: vm.steps, spinCount: vm.spinCount, output: vm.output, structTop: vm.arena.structTop, stackTop: vm.arena.stackTop },
       vm.runq.map((g) => g.id),
       [...vm.semaWaiters].map(([a, l]) => [a, l.map((g) => g.id)]),
       vm.arena.freeStacks.slice(),
       strategy.save(),
-      Float64Array.from(vm.switches),
-      Float64Array.from(vm.ends),
-      vm.replayState,
+      Float64Array.from(vm.log.switches),
+      Float64Array.from(vm.log.ends),
+      vm.log.state,
       vm.halted ? { outcome: vm.halted.outcome, message: vm.halted.message, at: vm.halted.at, printed: vm.halted.printed, m: vm.halted.m?.id ?? -1, g: vm.halted.g?.id ?? -1 } : null,
     );
   }
@@ -62,7 +63,7 @@ export class MachineState {
     restoreMemory(vm.mem, this.memory);
     const gs = this.gs.map((s) => {
       const g = new Gor(s.id, s.addr, s.lo, s.hi, s.isG0);
-      g.tick = s.tick;
+      g.since = s.since;
       g.frames = s.frames.map((f) => {
         const fr = new Frame(f.fn, f.fp, 0);
         fr.pc = f.pc;
@@ -83,6 +84,7 @@ export class MachineState {
       m.lockWait = s.lockWait;
       m.stwPending = s.stwPending;
       m.rv = s.rv;
+      m.ran = s.ran;
       return m;
     });
     this.gs.forEach((s, i) => (gs[i].m = s.m >= 0 ? ms[s.m] : null));
@@ -104,21 +106,12 @@ export class MachineState {
     vm.arena.structTop = s.structTop as number;
     vm.arena.stackTop = s.stackTop as number;
     vm.arena.freeStacks = this.freeStacks.slice();
-    refill(vm.switches, this.switches);
-    refill(vm.ends, this.ends);
-    vm.replayState = this.replay;
+    vm.log.restore(this.switches, this.ends, this.replay);
     const h = this.halt;
     const hg = h && h.g >= 0 ? gs[h.g] : undefined;
     vm.halted = h ? { outcome: h.outcome, message: h.message, at: h.at, printed: h.printed, m: h.m >= 0 ? ms[h.m] : undefined, g: hg, frame: hg?.frames[hg.frames.length - 1] } : null;
     vm.paused = null;
-    vm.divergedAt = undefined;
     strategy.load(this.strategy);
     vm.setRegisters(ms[s.cur as number]);
   }
-}
-
-/** Replaces an array's contents in place (a spread into splice overflows the stack on long logs). */
-function refill(into: number[], from: Float64Array): void {
-  into.length = from.length;
-  for (let i = 0; i < from.length; i++) into[i] = from[i];
 }

@@ -24,8 +24,8 @@ export class Frame {
 export class Gor {
   frames: Frame[] = [];
   m: Mach | null = null;
-  /** Steps run since it was last scheduled (for the sysmon option). */
-  tick = 0;
+  /** Its M's step count (Mach.ran) when it was last scheduled or asked to stop by sysmon: its time slice so far is m.ran − since. */
+  since = 0;
   constructor(
     readonly id: number,
     readonly addr: number,
@@ -58,6 +58,8 @@ export class Mach {
    * value must survive other Ms running in between.
    */
   rv: number | bigint = 0;
+  /** Steps this M has run (at the end of its last run). */
+  ran = 0;
   constructor(
     readonly id: number,
     readonly addr: number,
