@@ -66,15 +66,34 @@ function firstFailure(target: ExploreTarget, horizon: number): void {
   }
 }
 
+/** CPU milliseconds this process used while `f` ran (the machine may be shared: wall time is inflated by load). */
+function cpuOf<T>(f: () => T): { value: T; cpuMs: number; wallMs: number } {
+  const c = process.cpuUsage();
+  const t = Date.now();
+  const value = f();
+  const u = process.cpuUsage(c);
+  return { value, cpuMs: (u.user + u.system) / 1000, wallMs: Date.now() - t };
+}
+
 function boundedOnFixed(): void {
   const p = compile(race, 'f8e4a2e');
   const target = new ExploreTarget(p, {});
   for (const k of [1, 2]) {
-    const t = Date.now();
-    let n = 0;
-    const r = new BoundedSearch(target, { bound: k, por: true, hashing: true, stopOnFailure: true, shouldStop: () => Date.now() - t > CAP / 2, onExecution: () => void n++ }).run();
-    row(`finalizer-race on f8e4a2e, k = ${k}: ${r.complete ? 'complete' : 'NOT complete'}`, ms(Date.now() - t), `${n} executions, ${r.firstPoints} choice points in the first execution${r.complete ? '' : ` (cap ${CAP / 2000} s)`}; target k=2 < 10 s`);
+    for (const dpor of [true, false]) {
+      let n = 0;
+      const t = Date.now();
+      const { value: r, cpuMs, wallMs } = cpuOf(() => new BoundedSearch(target, { bound: k, por: true, dpor, hashing: true, stopOnFailure: true, shouldStop: () => Date.now() - t > CAP / 2, onExecution: () => void n++ }).run());
+      const label = dpor ? 'DPOR + hashing (the dpor strategy)' : 'hashing only';
+      row(`finalizer-race on f8e4a2e, k = ${k}, ${label}: ${r.complete ? 'complete' : 'NOT complete'}`, ms(wallMs), `${n} executions, CPU ${ms(cpuMs)} (${(cpuMs / Math.max(1, n)).toFixed(0)} ms/execution), ${r.prunedByHash} pruned by hashing, ${r.firstPoints} choice points in the first execution${r.complete ? '' : ` (cap ${CAP / 2000} s)`}; target k=2 < 10 s`);
+      if (!dpor && !r.complete) break;
+    }
   }
+}
+
+function exhaustiveOnBefore(): void {
+  const p = compile(race, 'before-f8e4a2e');
+  const { value: r, cpuMs, wallMs } = cpuOf(() => explore(p, { strategy: 'dpor', preemptionBound: 2, timeLimitMs: CAP, shrink: false }));
+  row(`first failure, dpor (k = 0, 1, 2) on before-f8e4a2e: ${r.found ? 'found' : 'NOT found'}`, ms(wallMs), `${r.executions} executions, CPU ${ms(cpuMs)}; bound ${r.boundCompleted} covered first${r.found ? `; ${r.finding?.before.preemptions} preemption(s)` : ` (cap ${CAP / 1000} s)`}`);
 }
 
 function savings(): void {
@@ -88,41 +107,49 @@ function savings(): void {
     const reduced = count(gmp, bound, true, true);
     const label = bound >= UNBOUNDED ? 'no bound (sleep sets + hashing)' : `k = ${bound} (hashing)`;
     row(`litmus, ${gmp} Ms, ${label}: executions vs plain`, `${reduced} / ${plain}`, `${((1 - reduced / plain) * 100).toFixed(0)}% saved`);
+    if (bound < UNBOUNDED) {
+      for (const hashing of [false, true]) {
+        const target = new ExploreTarget(p, { gomaxprocs: gmp, hashing });
+        const d = new BoundedSearch(target, { bound, por: true, dpor: true, hashing, stopOnFailure: false, shouldStop: () => false }).run().executions;
+        row(`litmus, ${gmp} Ms, k = ${bound} (DPOR${hashing ? ' + hashing' : ''}): executions vs plain`, `${d} / ${plain}`, `${((1 - d / plain) * 100).toFixed(0)}% saved`);
+      }
+    }
   }
 }
 
-function workers(): void {
-  const p = compile(litmus, 'none');
-  const rt = resolveRuntime('none');
+/** A runner of worker threads for the finalizer race on `runtime` (the source texts handed to each worker). */
+function raceWorkers(runtime: string): { program: Program; parallel: ReturnType<typeof makeParallelRunner> } {
+  const program = compile(race, runtime);
+  const rt = resolveRuntime(runtime);
   if ('error' in rt) throw new Error(rt.error);
   const sources: Record<string, string> = {};
-  for (const f of p.files) {
+  for (const f of program.files) {
     const t = fsLoader.read(f);
     if (t !== undefined) sources[f] = t;
   }
-  const parallel = makeParallelRunner({ runtimeFiles: rt.files, scenario: litmus, sources }, { gomaxprocs: 3 });
-  const time = (w: number): { ms: number; executions: number } => {
+  return { program, parallel: makeParallelRunner({ runtimeFiles: rt.files, scenario: race, sources }, { gomaxprocs: 2 }) };
+}
+
+function workers(): void {
+  // the dpor strategy with k = 1 on the fixed model: a complete search of a few hundred
+  // executions; one worker is this thread, two are worker threads sharing the work list
+  const { program: p, parallel } = raceWorkers('f8e4a2e');
+  const time = (w: number, executions?: number): { ms: number; executions: number; complete: boolean } => {
     const t = Date.now();
-    const r = explore(p, { strategy: 'dpor', preemptionBound: 3, gomaxprocs: 3, hashing: false, workers: w, parallel, timeLimitMs: CAP });
-    return { ms: Date.now() - t, executions: r.executions };
+    const r = explore(p, { strategy: 'dpor', preemptionBound: 1, workers: w, parallel, executions, timeLimitMs: CAP });
+    return { ms: Date.now() - t, executions: r.executions, complete: r.complete };
   };
+  // start-up: compile the program in each worker and run it to the root, plus one execution
+  const startup = time(2, 1);
   const one = time(1);
   const two = time(2);
-  row('plain bounded search, litmus 3 Ms k = 3: 1 worker', ms(one.ms), `${one.executions} executions`);
-  row('same, 2 workers', ms(two.ms), `${two.executions} executions; speed-up ${(one.ms / two.ms).toFixed(2)}x (target >= 1.7x; includes worker start-up)`);
+  row('dpor k = 1 on f8e4a2e (finalizer race): 1 worker (this thread)', ms(one.ms), `${one.executions} executions, complete ${one.complete}`);
+  row('same, 2 worker threads', ms(two.ms), `${two.executions} executions, complete ${two.complete}; speed-up ${(one.ms / two.ms).toFixed(2)}x with start-up (target >= 1.7x)`);
+  row('worker start-up (2 workers, run stopped after 1 execution)', ms(startup.ms), `speed-up without it ${(one.ms / Math.max(1, two.ms - startup.ms)).toFixed(2)}x; the machine's load from other processes inflates every wall time here`);
   // random seeds on the race: executions per second with 1 and 2 workers for a fixed time
-  const r = compile(race, 'f8e4a2e');
-  const rrt = resolveRuntime('f8e4a2e');
-  if ('error' in rrt) throw new Error(rrt.error);
-  const rs: Record<string, string> = {};
-  for (const f of r.files) {
-    const t = fsLoader.read(f);
-    if (t !== undefined) rs[f] = t;
-  }
-  const rpar = makeParallelRunner({ runtimeFiles: rrt.files, scenario: race, sources: rs }, { gomaxprocs: 2 });
   const rate = (w: number): number => {
     const t = Date.now();
-    const rep = explore(r, { strategy: 'random', workers: w, parallel: rpar, timeLimitMs: 30_000, shrink: false });
+    const rep = explore(p, { strategy: 'random', workers: w, parallel, timeLimitMs: 30_000, shrink: false });
     return rep.executions / ((Date.now() - t) / 1000);
   };
   const r1 = rate(1);
@@ -157,4 +184,5 @@ export function run(): void {
   shrinking();
   workers();
   boundedOnFixed();
+  exhaustiveOnBefore();
 }
