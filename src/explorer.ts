@@ -18,6 +18,7 @@ import type { Comparison } from '../debug-adapter/engine/explore/compare';
 import type { ExploreReport, Progress } from '../debug-adapter/engine/explore/explorer';
 import type { ProgramSources } from '../debug-adapter/engine/explore/parallel';
 import { encodeSchedule, scheduleMeta } from '../debug-adapter/engine/explore/schedule-file';
+import { PCT_DEPTH } from '../debug-adapter/engine/explore/sampling';
 import type { StrategyChoice } from '../debug-adapter/engine/explore/search';
 import type { HostJob } from '../debug-adapter/engine/explore/worker';
 import { fsLoader, resolveRuntime } from '../debug-adapter/runtimes';
@@ -26,7 +27,7 @@ import { compileScenario, parseScheduleRecord } from '../debug-adapter/runSuppor
 const RUNTIMES = ['before-f8e4a2e', 'f8e4a2e'] as const;
 const STRATEGIES: readonly { label: StrategyChoice; detail: string }[] = [
   { label: 'random', detail: 'uniform random walk, one seed per execution (fast to find)' },
-  { label: 'pct', detail: 'probabilistic concurrency testing, depth 3' },
+  { label: 'pct', detail: `probabilistic concurrency testing, depth ${PCT_DEPTH}` },
   { label: 'dpor', detail: 'exhaustive within a preemption bound (iterative context bounding, state hashing)' },
 ];
 

@@ -7,6 +7,7 @@ import { runProgram, type Program } from '../index';
 import type { Deviation } from './policy';
 import { runPolicy } from './policy';
 import { runSearch, type SearchOutcome, type SearchSpec, type StrategyChoice } from './search';
+import { PCT_DEPTH } from './sampling';
 import { shrink, signature } from './shrink';
 import { formatStory, tellStory, type Story } from './story';
 import { ExploreTarget, isFailure, oracleFor } from './target';
@@ -20,6 +21,7 @@ export interface ExploreOptions {
   /** Stop after this long (default 60 s). */
   timeLimitMs?: number;
   seed?: number;
+  /** PCT's depth (default PCT_DEPTH). */
   pctDepth?: number;
   gomaxprocs?: number;
   maxSteps?: number;
@@ -132,7 +134,7 @@ export function explore(program: Program, o: ExploreOptions): ExploreReport {
   const target = new ExploreTarget(program, { gomaxprocs: o.gomaxprocs, maxSteps: o.maxSteps, oracle: o.oracle, hashing: o.hashing ?? true });
   progress('estimate');
   const est = estimate(target, bound);
-  const spec: SearchSpec = { strategy: o.strategy, bound, seed: o.seed ?? 1, pctDepth: o.pctDepth ?? 3, por: o.por ?? true, hashing: o.hashing ?? true, horizon: Math.max(1, est.choicePoints) };
+  const spec: SearchSpec = { strategy: o.strategy, bound, seed: o.seed ?? 1, pctDepth: o.pctDepth ?? PCT_DEPTH, por: o.por ?? true, hashing: o.hashing ?? true, horizon: Math.max(1, est.choicePoints) };
   const stop = (): boolean => cancelled() || executions >= maxExec || Date.now() >= deadline;
   let lastTick = 0;
   const onExecution = (): void => {
@@ -201,7 +203,7 @@ function finish(program: Program, target: ExploreTarget, deviations: Deviation[]
     onShrink();
     // shrinking gets what is left of the time limit, and at least 5 s
     const until = Math.max(deadline, Date.now() + 5000);
-    const s = shrink(target, deviations, { shouldStop: () => cancelled() || Date.now() >= until });
+    const s = shrink(target, deviations, { shouldStop: () => cancelled() || Date.now() >= until, seen });
     devs = s.deviations;
     certified = s.certified && s.run.preemptions <= bound + 1;
     certifyNote = s.certifyNote;

@@ -1,9 +1,13 @@
 // Shrinking a failing schedule. A schedule is the list of places it leaves the default policy
-// ("when M a has taken n steps, switch to M b"). Delta debugging over those switches keeps the
-// failure (same outcome, same message up to numbers): the shortest failing prefix by bisection,
-// then the shortest failing suffix of it by doubling, then ddmin; then each switch is moved as
-// early as it can go. Finally an exhaustive search with one preemption fewer certifies that no
-// schedule with fewer preemptions fails the same way (or finds one, which is shrunk in turn).
+// ("when M a has taken n steps, switch to M b"). The shrunk schedule keeps the failure (same
+// outcome, same message up to numbers). First, single switches: each of the last preemptions of
+// the failing run is found again in the default schedule (where its goroutine stood: function,
+// statement, visit count) and tried alone — a race that needs one preemption is usually reduced
+// to it in a handful of executions. Otherwise delta debugging over the switches: the shortest
+// failing prefix by bisection, the shortest failing suffix of it by doubling, then ddmin. Then
+// each switch is moved as early as it can go. Finally an exhaustive search with one preemption
+// fewer certifies that no schedule with fewer preemptions fails the same way (or finds one,
+// which is shrunk in turn).
 import type { RunResult } from '../api';
 import { BoundedSearch } from './bounded';
 import { deviationChooser, runPolicy, sequenceChooser, type Deviation, type PolicyRun } from './policy';
@@ -18,7 +22,12 @@ export interface ShrinkOptions {
   shouldStop: () => boolean;
   /** Executions the certifying search may use. */
   certifyExecutions?: number;
+  /** The failing run's result, when the caller has it (saves replaying the run for its signature). */
+  seen?: RunResult;
 }
+
+/** Preemptions of the failing run (the last ones) tried alone before delta debugging. */
+const SINGLE_SWITCH_TRIES = 6;
 
 export interface ShrinkResult {
   run: PolicyRun;
@@ -36,6 +45,7 @@ export interface ShrinkResult {
 export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOptions): ShrinkResult {
   let executions = 0;
   const sig = (() => {
+    if (o.seen) return signature(o.seen);
     const first = runPolicy(target, deviationChooser(failing), () => false);
     executions++;
     return signature(first.result);
@@ -53,8 +63,16 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
   };
 
   let cur = failing.slice();
-  // 1. shortest failing prefix
-  if (!test([])) {
+  let single: Deviation | null = null;
+  if (!test([]) && !o.shouldStop()) {
+    // 1. one switch alone, where one of the last preemptions stopped its goroutine
+    const anchored = anchorsOf(target, failing, SINGLE_SWITCH_TRIES);
+    executions += anchored.executions;
+    single = anchored.switches.find((d) => !o.shouldStop() && test([d]) !== null) ?? null;
+  }
+  if (single) cur = [single];
+  else if (!test([])) {
+    // 2. shortest failing prefix
     let lo = 0;
     let hi = cur.length;
     while (lo + 1 < hi && !o.shouldStop()) {
@@ -63,7 +81,7 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
       else lo = mid;
     }
     cur = cur.slice(0, hi);
-    // 2. shortest failing suffix (doubling)
+    // 3. shortest failing suffix (doubling)
     for (let j = 1; j < cur.length && !o.shouldStop(); j *= 2) {
       const tail = cur.slice(cur.length - j);
       if (test(tail)) {
@@ -71,18 +89,17 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
         break;
       }
     }
-    // 3. ddmin
+    // 4. ddmin
     cur = ddmin(cur, (d) => test(d) !== null, o.shouldStop);
-    // 3b. one preemption where the goroutine of the last one stood, in the default schedule
+    // 4b. one preemption where the goroutine of the last one of the reduced list stood
     if (cur.filter((d) => d.preemption).length > 1 && !o.shouldStop()) {
-      const one = anchorProbe(target, cur);
-      if (one) {
-        executions += 2;
-        if (test([one])) cur = [one];
-      }
+      const anchored = anchorsOf(target, cur, 1);
+      executions += anchored.executions;
+      const one = anchored.switches[0];
+      if (one && test([one])) cur = [one];
     }
   } else cur = [];
-  // 4. each switch as early as it still fails
+  // 5. each switch as early as it still fails
   let stepsMinimal = true;
   for (let i = 0; i < cur.length && !o.shouldStop(); i++) {
     const d = cur[i];
@@ -101,7 +118,7 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
   let run = test(cur) ?? runPolicy(target, deviationChooser(cur), () => false);
   cur = run.deviations;
 
-  // 5. certify: nothing with fewer preemptions fails the same way
+  // 6. certify: nothing with fewer preemptions fails the same way
   let certified = false;
   let certifyNote: string | undefined;
   const limit = o.certifyExecutions ?? 2000;
@@ -172,14 +189,15 @@ export function ddmin<T>(items: T[], fails: (x: T[]) => boolean, shouldStop: () 
 }
 
 /**
- * The last preemption of `list`, moved to the default schedule: where the goroutine it stopped
- * stood (function, statement, how many times it had been there), the M running that goroutine
- * in the default schedule is switched away from at the same place. Null when that place is
- * never reached.
+ * The last `limit` preemptions of `list`, each moved to the default schedule on its own: where
+ * the goroutine it stopped stood (goroutine, function, statement, how many times it had stood
+ * there), the M running that goroutine in the default schedule is switched away from at the
+ * same place. Last preemption first; places the default schedule never reaches are left out.
+ * Two executions, cut short when every place is found: one following `list`, one default.
  */
-export function anchorProbe(target: ExploreTarget, list: Deviation[]): Deviation | null {
-  const last = [...list].reverse().find((d) => d.preemption && d.from >= 0);
-  if (!last) return null;
+export function anchorsOf(target: ExploreTarget, list: readonly Deviation[], limit: number): { switches: Deviation[]; executions: number } {
+  const wanted = list.filter((d) => d.preemption && d.from >= 0).slice(-limit);
+  if (wanted.length === 0) return { switches: [], executions: 0 };
   const vm = target.vm;
   const place = (t: number): string | null => {
     const m = vm.ms[t];
@@ -187,34 +205,41 @@ export function anchorProbe(target: ExploreTarget, list: Deviation[]): Deviation
     const fr = m?.exec.frames[m.exec.frames.length - 1];
     return g && fr ? `${vm.goid(g)}:${fr.fn}:${fr.pc}` : null;
   };
-  const seen = new Map<string, number>();
+  const visits = new Map<string, number>();
   const count = (t: number): void => {
     const k = place(t);
-    if (k) seen.set(k, (seen.get(k) ?? 0) + 1);
+    if (k) visits.set(k, (visits.get(k) ?? 0) + 1);
   };
-  let anchor: { key: string; n: number } | null = null;
+  // where each wanted preemption stopped its goroutine, in the run that follows `list`
+  const index = new Map(wanted.map((d, i) => [`${d.from}:${d.at}`, i]));
+  const anchors: ({ key: string; n: number } | null)[] = wanted.map(() => null);
+  let reached = 0;
   const follow = deviationChooser(list);
   runPolicy(target, (p) => {
-    if (!anchor && p.last === last.from && p.local[p.last] === last.at) {
+    const i = p.last >= 0 ? index.get(`${p.last}:${p.local[p.last]}`) : undefined;
+    if (i !== undefined && anchors[i] === null) {
       const key = place(p.last);
-      if (key) anchor = { key, n: seen.get(key) ?? 0 };
+      anchors[i] = key ? { key, n: visits.get(key) ?? 0 } : { key: '', n: -1 };
+      reached++;
     }
     return follow(p);
-  }, () => anchor !== null, (t) => count(t));
-  const a = anchor as { key: string; n: number } | null;
-  if (!a) return null;
-  seen.clear();
-  let found: Deviation | null = null;
+  }, () => reached === wanted.length, count);
+  // the same places in the default schedule
+  visits.clear();
+  const switches: (Deviation | null)[] = wanted.map(() => null);
+  let open = anchors.filter((a) => a !== null && a.n >= 0).length;
   runPolicy(target, (p) => {
-    if (!found && p.last >= 0 && place(p.last) === a.key && (seen.get(a.key) ?? 0) === a.n) {
+    if (open > 0 && p.last >= 0) {
+      const key = place(p.last);
       const others = p.enabled & ~(1 << p.last);
-      if (others !== 0) {
-        const to = 31 - Math.clz32(others & -others);
-        found = { from: p.last, at: p.local[p.last], to, preemption: !p.free };
-        return to;
-      }
+      anchors.forEach((a, i) => {
+        if (!a || switches[i] || a.key !== key || (visits.get(key) ?? 0) !== a.n || others === 0) return;
+        switches[i] = { from: p.last, at: p.local[p.last], to: 31 - Math.clz32(others & -others), preemption: !p.free };
+        open--;
+      });
     }
     return p.preferred;
-  }, () => found !== null, (t) => count(t));
-  return found;
+  }, () => open === 0, count);
+  const found = switches.filter((d): d is Deviation => d !== null).reverse();
+  return { switches: found, executions: 2 };
 }
