@@ -11,6 +11,7 @@ import { explore } from '../debug-adapter/engine/explore/explorer';
 import { makeParallelRunner } from '../debug-adapter/engine/explore/parallel';
 import { runPolicy } from '../debug-adapter/engine/explore/policy';
 import { runSearch, type SearchSpec } from '../debug-adapter/engine/explore/search';
+import { PCT_DEPTH } from '../debug-adapter/engine/explore/sampling';
 import { shrink } from '../debug-adapter/engine/explore/shrink';
 import { ExploreTarget } from '../debug-adapter/engine/explore/target';
 import { fsLoader, resolveRuntime } from '../debug-adapter/runtimes';
@@ -36,7 +37,7 @@ function row(label: string, value: string, note = ''): void {
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
 function spec(strategy: SearchSpec['strategy'], seed: number, horizon: number, bound = 2): SearchSpec {
-  return { strategy, bound, seed, pctDepth: 3, por: true, hashing: true, horizon };
+  return { strategy, bound, seed, pctDepth: PCT_DEPTH, por: true, hashing: true, horizon };
 }
 
 function firstFailure(target: ExploreTarget, horizon: number): void {
@@ -169,7 +170,7 @@ function shrinking(): void {
   const found = runSearch(target, spec('random', 1, 19_700), { shouldStop: () => false });
   if (!found.failure) return;
   const t1 = Date.now();
-  const s = shrink(target, found.failure.deviations, { shouldStop: () => Date.now() - t1 > CAP / 2 });
+  const s = shrink(target, found.failure.deviations, { shouldStop: () => Date.now() - t1 > CAP / 2, seen: found.failure.result });
   row('shrinking, finalizer-race random seed 1', ms(Date.now() - t1), `${found.failure.preemptions} → ${s.run.preemptions} preemption(s), ${s.executions} executions, certified ${s.certified}; target < 1 s`);
 }
 
