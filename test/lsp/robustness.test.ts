@@ -81,12 +81,26 @@ test('unknown documents and non-file URIs get empty answers', async () => {
   await stillServing();
 });
 
-test('a program nested too deeply for the front end gets a diagnostic, not silence or a crash', async () => {
+test('a program nested too deeply for the front end gets a located diagnostic, and the rest is served', async () => {
   const f = path.join(dir, 'deep.simc');
-  const diags = await client.open(f, `int32 x = ${'('.repeat(20000)}1${')'.repeat(20000)};\nvoid\nmain(void)\n{\n}\n`);
-  assert.equal(diags.length, 1);
-  assert.match(diags[0].message, /the SimC front end could not check this file: Maximum call stack size exceeded \(nesting too deep\?\)/);
-  assert.equal(await client.at('textDocument/hover', f, 0, 1), null);
+  const diags = await client.open(f, `int32 x = ${'('.repeat(20000)}1${')'.repeat(20000)};\nvoid\nmain(void)\n{\n\tx = 1;\n}\n`);
+  assert.equal(diags.length, 1, JSON.stringify(diags));
+  assert.equal(diags[0].message, 'expression nested too deeply (limit 128); split it using temporaries');
+  assert.equal(diags[0].range.start.line, 0);
+  const h = await client.at<{ contents: { value: string } } | null>('textDocument/hover', f, 2, 1);
+  assert.match(h?.contents.value ?? '', /void main\(void\)/);
+  await stillServing();
+});
+
+test('a 100,000-term chain, 10,000 nested braces and 10,000 nested #if get located diagnostics', async () => {
+  const chain = path.join(dir, 'chain.simc');
+  const chainDiags = await client.open(chain, `int32 x;\nvoid\nmain(void)\n{\n\tx = ${Array(100000).fill('1').join('+')};\n}\n`);
+  assert.deepEqual(chainDiags.map((d) => [d.range.start.line, d.message]), [[4, 'expression nested too deeply (limit 128); split it using temporaries']]);
+  const braces = path.join(dir, 'braces.simc');
+  const braceDiags = await client.open(braces, `void\nmain(void)\n${'{'.repeat(10000)}${'}'.repeat(10000)}\n`);
+  assert.deepEqual(braceDiags.map((d) => [d.range.start.line, d.message]), [[2, 'statements nested too deeply (limit 128); move the inner part into a function']]);
+  const ifs = path.join(dir, 'ifs.simc');
+  assert.deepEqual(await client.open(ifs, `${'#if 1\n'.repeat(10000)}int32 x;\n${'#endif\n'.repeat(10000)}void\nmain(void)\n{\n}\n`), []);
   await stillServing();
 });
 

@@ -8,6 +8,7 @@ import type {
 import { BUILTIN_SIGNATURES } from './builtins';
 import { ExprChecker } from './check-expr';
 import { didYouMean, type DiagnosticSink } from './diagnostics';
+import { MAX_OBJECT_SIZE, MAX_TYPE_DEPTH } from './limits';
 import {
   BASE_TYPES, INT32, VOID, alignOf, isIntegral, layoutStruct, ptrTo, sameType, sizeOf, typeToString,
   type StructType, type Symbol, type Type,
@@ -64,6 +65,12 @@ class Checker {
   private readonly builtins: BuiltinSym[] = [];
   private readonly strings: ExprOf<'string'>[] = [];
   private readonly resolving = new Set<string>();
+  /** Typedefs whose type had an error (reported once; a use of one is then skipped quietly). */
+  private readonly brokenTypedefs = new Set<string>();
+  /** Types being resolved inside each other (a typedef's, a struct's fields'…). */
+  private resolveDepth = 0;
+  /** Height of each derived type resolved (pointer, array, function levels; others count 1). */
+  private readonly typeHeights = new WeakMap<Type, number>();
   private anonCount = 0;
   // per function
   private scopes: Map<string, LocalSym>[] = [];
@@ -193,11 +200,15 @@ class Checker {
     const syn = this.typedefSyntax.get(name);
     if (!syn) this.error(at, `unknown type name '${name}'${didYouMean(name, [...this.typedefSyntax.keys(), ...BASE_TYPES.keys()])}`);
     if (this.resolving.has('typedef ' + name)) this.error(syn.loc, `typedef '${name}' refers to itself`);
+    if (this.brokenTypedefs.has(name)) throw new CheckError(`typedef '${name}' is in error`); // reported once
     this.resolving.add('typedef ' + name);
     try {
       const t = this.resolve(syn);
       this.typedefs.set(name, t);
       return t;
+    } catch (e) {
+      if (e instanceof CheckError) this.brokenTypedefs.add(name);
+      throw e;
     } finally {
       this.resolving.delete('typedef ' + name);
     }
@@ -227,13 +238,36 @@ class Checker {
         seen.add(f.name);
       }
       layoutStruct(s, fields);
+      if (BigInt(s.size) > MAX_OBJECT_SIZE) this.error(s.loc, `struct '${tag}' is too large (${s.size} bytes; an object is at most ${MAX_OBJECT_SIZE} bytes)`);
     } finally {
       this.resolving.delete('struct ' + tag);
     }
     return s;
   }
 
+  /** The type a type syntax denotes; past MAX_TYPE_DEPTH types resolved inside each other, an error. */
   private resolve(t: TypeSyntax): Type {
+    if (this.resolveDepth >= MAX_TYPE_DEPTH) {
+      this.error(t.loc, `type definitions nested too deeply (limit ${MAX_TYPE_DEPTH}); define the structs and typedefs a type uses before it`);
+    }
+    this.resolveDepth++;
+    try {
+      return this.resolveHere(t);
+    } finally {
+      this.resolveDepth--;
+    }
+  }
+
+  /** Records a derived type's height (1 + its tallest part's); rejects one taller than MAX_TYPE_DEPTH. */
+  private measured(t: Type, at: Loc): Type {
+    const height = (x: Type): number => this.typeHeights.get(x) ?? 1;
+    const h = 1 + (t.k === 'ptr' ? height(t.to) : t.k === 'array' ? height(t.of) : t.k === 'func' ? Math.max(height(t.ret), ...t.params.map(height)) : 0);
+    if (h > MAX_TYPE_DEPTH) this.error(at, `type nested too deeply (limit ${MAX_TYPE_DEPTH} pointer, array and function levels)`);
+    this.typeHeights.set(t, h);
+    return t;
+  }
+
+  private resolveHere(t: TypeSyntax): Type {
     switch (t.k) {
       case 'named': return this.typedef(t.name, t.loc);
       case 'struct': {
@@ -242,25 +276,27 @@ class Checker {
       }
       case 'enum': return INT32;
       case 'ptr': {
-        if (t.to.k === 'struct' && t.to.tag && !this.structs.has(t.to.tag) && !this.structSyntax.has(t.to.tag)) {
-          // pointer to a struct declared nowhere: an opaque type
-          return ptrTo(this.struct(t.to.tag, t.loc));
+        if (t.to.k === 'struct' && t.to.tag && !t.to.fields) {
+          // a pointer to a struct named by its tag: the struct may be declared nowhere (an opaque
+          // type) or be the one being defined (`struct Node { struct Node *next; }`)
+          return ptrTo(this.structs.get(t.to.tag) ?? this.struct(t.to.tag, t.loc));
         }
         if (t.to.k === 'named' && this.typedefSyntax.get(t.to.name)?.k === 'struct') {
           const syn = this.typedefSyntax.get(t.to.name) as TypeSyntax & { k: 'struct' };
           if (syn.tag) return ptrTo(this.structs.get(syn.tag) ?? this.struct(syn.tag, t.loc));
         }
-        return ptrTo(this.resolve(t.to));
+        return this.measured(ptrTo(this.resolve(t.to)), t.loc);
       }
       case 'array': {
         const of = this.resolve(t.of);
         if (of.k === 'void' || of.k === 'func') this.error(t.loc, `array of '${typeToString(of)}' is not allowed`);
         if (of.k === 'struct' && !of.complete) this.error(t.loc, `array has incomplete element type '${typeToString(of)}'`);
-        if (!t.size) return { k: 'array', of, len: 0 };
+        if (!t.size) return this.measured({ k: 'array', of, len: 0 }, t.loc);
         this.exprs.expr(t.size);
         const n = this.exprs.constValue(t.size);
         if (n < 0n) this.error(t.size.loc, 'array size is negative');
-        return { k: 'array', of, len: Number(n) };
+        if (n * BigInt(sizeOf(of)) > MAX_OBJECT_SIZE) this.error(t.size.loc, `array is too large (${n} elements of ${sizeOf(of)} bytes; an object is at most ${MAX_OBJECT_SIZE} bytes)`);
+        return this.measured({ k: 'array', of, len: Number(n) }, t.loc);
       }
       case 'func': {
         const ret = this.resolve(t.ret);
@@ -270,7 +306,7 @@ class Checker {
           if (pt.k === 'struct') this.error(p.loc, `passing structs by value is not supported in SimC; pass a pointer`);
           return pt.k === 'array' ? ptrTo(pt.of) : pt.k === 'func' ? ptrTo(pt) : pt;
         });
-        return { k: 'func', ret, params, variadic: t.variadic };
+        return this.measured({ k: 'func', ret, params, variadic: t.variadic }, t.loc);
       }
     }
   }

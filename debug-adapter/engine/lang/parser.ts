@@ -1,20 +1,20 @@
 // The parser: recursive descent over preprocessed tokens, producing the syntax tree of ast.ts.
 // C declarators are parsed inside-out; typedef names are known before parsing (a pre-scan) so
 // that declarations may come in any order. On a syntax error it reports once and resynchronises
-// at the next `;` or `}` so that one mistake gives one diagnostic.
-import type { SourceLocation } from '../api';
+// at the next `;` or `}` so that one mistake gives one diagnostic. Input nested past limits.ts's
+// limit is such an error (the token cursor of parse-cursor.ts keeps the count).
 import type {
   Block, Decl, EnumItem, Expr, FieldSyntax, FuncDecl, Initializer, Loc, ParamSyntax, Stmt, TranslationUnit, TypeSyntax, VarDecl,
 } from './ast';
 import type { DiagnosticSink } from './diagnostics';
 import type { Token } from './lexer';
+import { NestingError, SyntaxError, TokenCursor } from './parse-cursor';
 import { NOSPLIT_MARKER } from './preprocessor';
 import { BASE_TYPES } from './types';
 
-class SyntaxError extends Error {}
-
 const TYPE_QUALIFIERS = new Set(['const', 'volatile', 'register', 'inline']);
 const KEYWORD_LIKE = new Set(['struct', 'enum', 'typedef', 'static', 'extern', 'const', 'volatile', 'register', 'inline', 'sizeof']);
+const INITIALIZER_END: ReadonlySet<string> = new Set([',', ';']);
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 const BINARY_PREC: Record<string, number> = {
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
@@ -56,85 +56,12 @@ function prescanTypedefs(tokens: Token[]): Set<string> {
   return names;
 }
 
-class Parser {
-  private pos = 0;
+class Parser extends TokenCursor {
   private readonly typedefs: Set<string>;
-  private panicking = false;
 
-  constructor(
-    private readonly toks: Token[],
-    private readonly sink: DiagnosticSink,
-  ) {
+  constructor(toks: Token[], sink: DiagnosticSink) {
+    super(toks, sink);
     this.typedefs = prescanTypedefs(toks);
-  }
-
-  // ---- token helpers ----
-  private get t(): Token {
-    return this.toks[this.pos];
-  }
-  private peek(n = 1): Token {
-    return this.toks[Math.min(this.pos + n, this.toks.length - 1)];
-  }
-  private loc(t: Token = this.t): Loc {
-    return { file: t.file, line: t.line, column: t.column };
-  }
-  private is(text: string): boolean {
-    const t = this.t;
-    return (t.kind === 'punct' || t.kind === 'ident') && t.text === text;
-  }
-  private accept(text: string): boolean {
-    if (this.is(text)) {
-      this.pos++;
-      return true;
-    }
-    return false;
-  }
-  private expect(text: string, what?: string): Token {
-    if (this.is(text)) return this.toks[this.pos++];
-    this.fail(this.t, `expected '${text}'${what ? ' ' + what : ''} before ${this.describe(this.t)}`);
-  }
-  private describe(t: Token): string {
-    return t.kind === 'eof' ? 'end of file' : `'${t.text}'`;
-  }
-  private fail(at: Token | SourceLocation, message: string): never {
-    if (!this.panicking) this.sink.error('kind' in at ? this.loc(at) : at, message);
-    this.panicking = true;
-    throw new SyntaxError(message);
-  }
-  private ident(what: string): Token {
-    const t = this.t;
-    if (t.kind !== 'ident' || t.text === NOSPLIT_MARKER) this.fail(t, `expected ${what} before ${this.describe(t)}`);
-    this.pos++;
-    return t;
-  }
-
-  /** Skips to just after the next `;` at this nesting level, or stops before an unmatched `}`. */
-  private synchronize(stopAtBrace: boolean): void {
-    let depth = 0;
-    while (this.t.kind !== 'eof') {
-      const x = this.t.text;
-      if (this.t.kind === 'punct') {
-        if (x === '{' || x === '(' || x === '[') depth++;
-        else if (x === ')' || x === ']') depth = Math.max(0, depth - 1);
-        else if (x === '}') {
-          if (depth === 0) {
-            if (stopAtBrace) return;
-            this.pos++;
-            return;
-          }
-          depth--;
-          if (depth === 0 && !stopAtBrace) {
-            this.pos++;
-            if (this.is(';')) this.pos++;
-            return;
-          }
-        } else if (x === ';' && depth === 0) {
-          this.pos++;
-          return;
-        }
-      }
-      this.pos++;
-    }
   }
 
   private isTypeStart(t: Token = this.t): boolean {
@@ -152,7 +79,10 @@ class Parser {
         this.externalDecl(decls);
       } catch (e) {
         if (!(e instanceof SyntaxError)) throw e;
-        this.synchronize(false);
+        if (e instanceof NestingError) {
+          this.pos = before;
+          this.skipDeclaration();
+        } else this.synchronize(false);
         if (this.pos === before) this.pos++;
       }
     }
@@ -199,7 +129,7 @@ class Parser {
         }
         out.push(fn);
       } else {
-        const init = this.accept('=') ? this.initializer() : null;
+        const init = this.accept('=') ? this.globalInitializer() : null;
         out.push({ k: 'var', name: d.name, type, init, storage, loc: d.nameLoc, doc });
       }
       firstDecl = false;
@@ -223,7 +153,7 @@ class Parser {
       }
       if (result) break;
       if (t.text === 'struct') {
-        result = this.structSpecifier();
+        result = this.nested('struct definition', 'define the inner struct on its own', () => this.structSpecifier());
         continue;
       }
       if (t.text === 'enum') {
@@ -276,8 +206,12 @@ class Parser {
         this.expect(';', 'after struct field');
       } catch (e) {
         if (!(e instanceof SyntaxError)) throw e;
-        this.synchronize(true);
-        if (this.pos === before) this.pos++;
+        if (e instanceof NestingError) {
+          // drop the rest of the braces (no follow-on errors from what the nesting declared)
+          this.pos = before;
+          this.skipToGroupEnd();
+        } else this.synchronize(true);
+        if (this.pos === before && !this.is('}')) this.pos++;
       }
     }
     this.pos++;
@@ -304,8 +238,13 @@ class Parser {
 
   /** declarator := '*'* direct-declarator; abstract when no name is allowed/present. */
   private declarator(abstract: boolean): Declarator {
+    return this.inDeclarator(() => this.derivedDeclarator(abstract));
+  }
+
+  private derivedDeclarator(abstract: boolean): Declarator {
     const stars: Loc[] = [];
     while (this.is('*')) {
+      this.derive(this.t);
       stars.push(this.loc());
       this.pos++;
       while (this.t.kind === 'ident' && TYPE_QUALIFIERS.has(this.t.text)) this.pos++;
@@ -313,7 +252,7 @@ class Parser {
     let inner: Declarator;
     if (this.is('(') && (this.peek().text === '*' || (this.peek().text === '(' ) || (this.peek().kind === 'ident' && !this.isTypeStart(this.peek()) && !abstract))) {
       this.pos++;
-      inner = this.declarator(abstract);
+      inner = this.nested('declarator', 'use a typedef for the inner part', () => this.declarator(abstract));
       this.expect(')', 'in declarator');
     } else if (this.t.kind === 'ident' && this.t.text !== NOSPLIT_MARKER && !KEYWORD_LIKE.has(this.t.text) && !BASE_TYPES.has(this.t.text) && (!abstract || !this.isTypeStart())) {
       const n = this.t;
@@ -328,12 +267,14 @@ class Parser {
     for (;;) {
       if (this.is('[')) {
         const at = this.loc();
+        this.derive(this.t);
         this.pos++;
         const size = this.is(']') ? null : this.conditional();
         this.expect(']', 'after array size');
         suffixes.push((b) => ({ k: 'array', of: b, size, loc: at }));
       } else if (this.is('(')) {
         const at = this.loc();
+        this.derive(this.t);
         this.pos++;
         const { list, variadic } = this.paramList();
         if (params === undefined && suffixes.length === 0) params = list;
@@ -383,6 +324,19 @@ class Parser {
     return d.wrap(base);
   }
 
+  /** A global's initializer; one nested too deeply is reported and dropped, keeping the global. */
+  private globalInitializer(): Initializer | null {
+    const start = this.pos;
+    try {
+      return this.initializer();
+    } catch (e) {
+      if (!(e instanceof NestingError)) throw e;
+      this.pos = start;
+      this.skipToGroupEnd(INITIALIZER_END);
+      return null;
+    }
+  }
+
   private initializer(): Initializer {
     const at = this.loc();
     if (!this.accept('{')) return { k: 'expr', e: this.assignment(), loc: at };
@@ -399,7 +353,7 @@ class Parser {
         this.expect(']', 'after array designator');
         this.expect('=', 'after designator');
       }
-      items.push({ field, index, init: this.initializer(), loc: itemLoc });
+      items.push({ field, index, init: this.nested('initializer', 'initialize the inner part by assignments', () => this.initializer()), loc: itemLoc });
       if (!this.accept(',')) break;
     }
     this.expect('}', 'at end of initializer');
@@ -418,8 +372,12 @@ class Parser {
         this.statementInto(body);
       } catch (e) {
         if (!(e instanceof SyntaxError)) throw e;
-        this.synchronize(true);
-        if (this.pos === before) this.pos++;
+        if (e instanceof NestingError) {
+          // drop the rest of the braces (no follow-on errors from what the nesting declared)
+          this.pos = before;
+          this.skipToGroupEnd();
+        } else this.synchronize(true);
+        if (this.pos === before && !this.is('}')) this.pos++;
       }
     }
     const close = this.t;
@@ -427,27 +385,31 @@ class Parser {
     return { k: 'block', body, loc: this.loc(open), endLoc: this.loc(close) };
   }
 
-  /** Parses one statement; `case X: stmt` is split into a case label followed by the statement. */
+  /** Parses one statement; `case X: stmt` is split into case labels followed by the statement. */
   private statementInto(out: Stmt[]): void {
-    const at = this.loc();
-    if (this.is('case')) {
-      this.pos++;
-      const value = this.conditional();
-      this.expect(':', 'after case label');
-      out.push({ k: 'case', value, loc: at });
-      if (!this.is('}') && !this.is('case') && !this.is('default')) this.statementInto(out);
-      return;
+    for (;;) {
+      const at = this.loc();
+      if (this.is('case')) {
+        this.pos++;
+        const value = this.conditional();
+        this.expect(':', 'after case label');
+        out.push({ k: 'case', value, loc: at });
+      } else if (this.is('default') && this.peek().text === ':') {
+        this.pos += 2;
+        out.push({ k: 'default', loc: at });
+      } else {
+        out.push(this.statement());
+        return;
+      }
+      if (this.is('}') || this.is('case') || this.is('default')) return;
     }
-    if (this.is('default') && this.peek().text === ':') {
-      this.pos += 2;
-      out.push({ k: 'default', loc: at });
-      if (!this.is('}') && !this.is('case') && !this.is('default')) this.statementInto(out);
-      return;
-    }
-    out.push(this.statement());
   }
 
   private statement(): Stmt {
+    return this.nested('statements', 'move the inner part into a function', () => this.statementHere());
+  }
+
+  private statementHere(): Stmt {
     const at = this.loc();
     const t = this.t;
     if (t.kind === 'punct') {
@@ -582,8 +544,8 @@ class Parser {
     const t = this.t;
     if (t.kind === 'punct' && ASSIGN_OPS.has(t.text)) {
       this.pos++;
-      const r = this.assignment();
-      return { k: 'assign', op: t.text, l, r, loc: this.loc(t) };
+      const r = this.nested('expression', 'split it using temporaries', () => this.assignment());
+      return this.node({ k: 'assign', op: t.text, l, r, loc: this.loc(t) }, l, r);
     }
     return l;
   }
@@ -593,10 +555,10 @@ class Parser {
     if (!this.is('?')) return c;
     const q = this.t;
     this.pos++;
-    const a = this.expression();
+    const a = this.nested('expression', 'split it using temporaries', () => this.expression());
     this.expect(':', "in conditional expression");
-    const b = this.conditional();
-    return { k: 'cond', c, a, b, loc: this.loc(q) };
+    const b = this.nested('expression', 'split it using temporaries', () => this.conditional());
+    return this.node({ k: 'cond', c, a, b, loc: this.loc(q) }, c, a, b);
   }
 
   private binary(minPrec: number): Expr {
@@ -607,7 +569,7 @@ class Parser {
       if (prec === undefined || prec < minPrec) return l;
       this.pos++;
       const r = this.binary(prec + 1);
-      l = { k: 'binary', op: t.text, l, r, loc: this.loc(t) };
+      l = this.node({ k: 'binary', op: t.text, l, r, loc: this.loc(t) }, l, r);
     }
   }
 
@@ -617,17 +579,18 @@ class Parser {
     if (t.kind === 'punct') {
       switch (t.text) {
         case '-': case '+': case '!': case '~': case '*': case '&':
+        case '++': case '--': {
           this.pos++;
-          return { k: 'unary', op: t.text, e: this.unary(), loc: at };
-        case '++': case '--':
-          this.pos++;
-          return { k: 'unary', op: t.text, e: this.unary(), loc: at };
+          const e = this.operand();
+          return this.node({ k: 'unary', op: t.text, e, loc: at }, e);
+        }
         case '(':
           if (this.isTypeStart(this.peek())) {
             this.pos++;
             const type = this.typeName();
             this.expect(')', 'after type in cast');
-            return { k: 'cast', type, e: this.unary(), loc: at };
+            const e = this.operand();
+            return this.node({ k: 'cast', type, e, loc: at }, e);
           }
       }
     }
@@ -639,9 +602,15 @@ class Parser {
         this.expect(')', 'after type in sizeof');
         return { k: 'sizeofType', type, loc: at };
       }
-      return { k: 'sizeofExpr', e: this.unary(), loc: at };
+      const e = this.operand();
+      return this.node({ k: 'sizeofExpr', e, loc: at }, e);
     }
     return this.postfix(this.primary());
+  }
+
+  /** The operand of a prefix operator, a cast or sizeof: one level deeper. */
+  private operand(): Expr {
+    return this.nested('expression', 'split it using temporaries', () => this.unary());
   }
 
   private postfix(e: Expr): Expr {
@@ -652,9 +621,9 @@ class Parser {
       switch (t.text) {
         case '[': {
           this.pos++;
-          const i = this.expression();
+          const i = this.nested('expression', 'split it using temporaries', () => this.expression());
           this.expect(']', 'after index');
-          e = { k: 'index', a: e, i, loc: at };
+          e = this.node({ k: 'index', a: e, i, loc: at }, e, i);
           break;
         }
         case '(': {
@@ -662,25 +631,25 @@ class Parser {
           const args: Expr[] = [];
           if (!this.is(')')) {
             for (;;) {
-              args.push(this.assignment());
+              args.push(this.nested('expression', 'split it using temporaries', () => this.assignment()));
               if (!this.accept(',')) break;
             }
           }
           this.expect(')', 'after arguments');
-          e = { k: 'call', callee: e, args, loc: e.loc };
+          e = this.node({ k: 'call', callee: e, args, loc: e.loc }, e, ...args);
           break;
         }
         case '.':
         case '->': {
           this.pos++;
           const name = this.ident('a field name');
-          e = { k: 'member', e, name: name.text, arrow: t.text === '->', nameLoc: this.loc(name), loc: at };
+          e = this.node({ k: 'member', e, name: name.text, arrow: t.text === '->', nameLoc: this.loc(name), loc: at }, e);
           break;
         }
         case '++':
         case '--':
           this.pos++;
-          e = { k: 'postfix', op: t.text, e, loc: at };
+          e = this.node({ k: 'postfix', op: t.text, e, loc: at }, e);
           break;
         default:
           return e;
@@ -711,7 +680,7 @@ class Parser {
       case 'punct':
         if (t.text === '(') {
           this.pos++;
-          const e = this.expression();
+          const e = this.nested('expression', 'split it using temporaries', () => this.expression());
           this.expect(')', 'to close parenthesis');
           return e;
         }

@@ -8,6 +8,7 @@ import type { SourceLoader, SourceLocation } from '../api';
 import { DiagnosticSink } from './diagnostics';
 import { integerOp } from './constants';
 import { lex, type Token } from './lexer';
+import { MAX_EXPANDED_TOKENS, MAX_NESTING, nestedTooDeeply } from './limits';
 
 /** The marker token the parser sees for `#pragma textflag NOSPLIT`. */
 export const NOSPLIT_MARKER = '#pragma-nosplit';
@@ -42,6 +43,10 @@ const loc = (t: Token): SourceLocation => ({ file: t.file, line: t.line, column:
 
 class Preprocessor {
   private readonly macros = new Map<string, Macro>();
+  /** Macro expansions in progress inside each other (an argument is expanded inside its macro's). */
+  private expansionDepth = 0;
+  /** Tokens produced by macro bodies so far. */
+  private expandedTokens = 0;
   private readonly included = new Set<string>();
   private readonly out: Token[] = [];
   private readonly files: string[] = [];
@@ -236,8 +241,36 @@ class Preprocessor {
     for (const t of this.expand(tokens)) this.out.push(t);
   }
 
-  /** Fully macro-expands a token list. */
+  /** Fully macro-expands a token list (an outermost expansion: see `expandNested`). */
   private expand(input: Token[]): Token[] {
+    try {
+      return this.expandNested(input);
+    } catch (e) {
+      if (!(e instanceof ExpansionLimit)) throw e;
+      this.sink.error(e.at, e.message);
+      return [];
+    }
+  }
+
+  /**
+   * Fully macro-expands a token list. Arguments are expanded by a nested call; past the nesting
+   * limit, or once the expansion grows past its size limit, the outermost expansion is dropped
+   * with one diagnostic at the macro use that went too far.
+   */
+  private expandNested(input: Token[]): Token[] {
+    if (input.length === 0) return [];
+    if (this.expansionDepth >= MAX_NESTING) {
+      throw new ExpansionLimit(loc(input[0]), nestedTooDeeply('macro arguments', 'expand the inner arguments into a macro of their own'));
+    }
+    this.expansionDepth++;
+    try {
+      return this.expandQueue(input);
+    } finally {
+      this.expansionDepth--;
+    }
+  }
+
+  private expandQueue(input: Token[]): Token[] {
     const result: Token[] = [];
     const queue = input.slice().reverse(); // pop() from the end = next token
     while (queue.length) {
@@ -259,7 +292,11 @@ class Preprocessor {
       const hide = new Set(t.hide ?? []);
       hide.add(macro.name);
       const body = this.substitute(macro, args, t);
-      const placed = body.map((b) => ({ ...b, file: t.file, line: t.line, column: t.column, bol: false, doc: undefined, hide: new Set([...hide, ...(b.hide ?? [])]) }));
+      if ((this.expandedTokens += body.length) > MAX_EXPANDED_TOKENS) {
+        throw new ExpansionLimit(loc(t), `macro expansion too large (limit ${MAX_EXPANDED_TOKENS} tokens) in '${macro.name}'; check for macros that use each other several times`);
+      }
+      // a token of the body itself shares the expansion's hide set; one from an argument adds its own
+      const placed = body.map((b) => ({ ...b, file: t.file, line: t.line, column: t.column, bol: false, doc: undefined, hide: b.hide ? new Set([...hide, ...b.hide]) : hide }));
       for (let k = placed.length - 1; k >= 0; k--) queue.push(placed[k]);
     }
     return result;
@@ -329,7 +366,7 @@ class Preprocessor {
         else {
           let e = expanded.get(idx);
           if (!e) {
-            e = this.expand(args[idx]);
+            e = this.expandNested(args[idx]);
             expanded.set(idx, e);
           }
           out.push(...e);
@@ -389,9 +426,20 @@ class Preprocessor {
   }
 }
 
+/** A macro expansion past a limit: the outermost expansion reports it and yields nothing. */
+class ExpansionLimit extends Error {
+  constructor(
+    readonly at: SourceLocation,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Integer constant expressions of #if, evaluated in 64-bit signed arithmetic. */
 class ConstExprEvaluator {
   private k = 0;
+  private depth = 0;
   constructor(private readonly toks: Token[]) {}
   peek(): Token | undefined {
     return this.toks[this.k];
@@ -404,6 +452,19 @@ class ConstExprEvaluator {
     '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
   };
   parse(): bigint {
+    return this.deeper(() => this.conditional());
+  }
+  /** Evaluates a nested part; past the nesting limit, the #if reports it. */
+  private deeper(evaluate: () => bigint): bigint {
+    if (this.depth >= MAX_NESTING) throw new Error(nestedTooDeeply('#if expression'));
+    this.depth++;
+    try {
+      return evaluate();
+    } finally {
+      this.depth--;
+    }
+  }
+  private conditional(): bigint {
     const c = this.binary(1);
     if (this.peek()?.text === '?') {
       this.k++;
@@ -434,10 +495,11 @@ class ConstExprEvaluator {
       if (this.toks[this.k++]?.text !== ')') throw new Error("expected ')' in preprocessor expression");
       return v;
     }
-    if (t.text === '-') return BigInt.asIntN(64, -this.unary());
-    if (t.text === '+') return this.unary();
-    if (t.text === '!') return this.unary() === 0n ? 1n : 0n;
-    if (t.text === '~') return BigInt.asIntN(64, ~this.unary());
+    const operand = (): bigint => this.deeper(() => this.unary());
+    if (t.text === '-') return BigInt.asIntN(64, -operand());
+    if (t.text === '+') return operand();
+    if (t.text === '!') return operand() === 0n ? 1n : 0n;
+    if (t.text === '~') return BigInt.asIntN(64, ~operand());
     if ((t.kind === 'number' || t.kind === 'char') && t.value !== undefined) return BigInt.asIntN(64, t.value);
     throw new Error(`unexpected token '${t.text}' in preprocessor expression`);
   }
