@@ -67,3 +67,24 @@ test('odd input at the end of a file gets located diagnostics', () => {
     assert.ok(diags.length > 0 && expected.test(diags[0]), `${JSON.stringify(text)}:\n${diags.join('\n')}`);
   }
 });
+
+test('a character constant of more than one character says so (was: unterminated)', () => {
+  const diags = diagnosticsOf("int8 c = 'ab';\nint8 d = '\u00e9\u00e9';\nint8 e = 'x\nvoid\nmain(void)\n{\n}\n");
+  assert.deepEqual(diags.slice(0, 3), [
+    `${FILE}:1:10: error: character constant holds more than one character; SimC character constants are one byte`,
+    `${FILE}:2:10: error: character constant holds more than one character; SimC character constants are one byte`,
+    `${FILE}:3:10: error: unterminated character constant`,
+  ]);
+});
+
+test('a chain of 60 #include files stops at the include limit with a located error; a cycle is read once', () => {
+  const dir = '/virtual/inc';
+  const files = new Map<string, string>();
+  for (let i = 0; i < 60; i++) files.set(`${dir}/f${i}.simc`, `#include "f${i + 1}.simc"\n`);
+  files.set(`${dir}/f60.simc`, '#include "f0.simc"\nint32 deepest;\n');
+  files.set(`${dir}/main.simc`, '#include "f0.simc"\nvoid\nmain(void)\n{\n}\n');
+  const a = analyze({ runtimeFiles: [], scenario: `${dir}/main.simc`, loader: { read: (p) => files.get(p) } });
+  assert.deepEqual(a.diagnostics.map(formatDiagnostic), [`${dir}/f49.simc:1:10: error: #include nested too deeply (limit 50); include the inner files from a shallower one`]);
+  const cycle = new Map([[`${dir}/a.simc`, '#include "b.simc"\nint32 a;\n'], [`${dir}/b.simc`, '#include "a.simc"\nint32 b;\n'], [`${dir}/main.simc`, '#include "a.simc"\nvoid\nmain(void)\n{\n\ta = b;\n}\n']]);
+  assert.deepEqual(analyze({ runtimeFiles: [], scenario: `${dir}/main.simc`, loader: { read: (p) => cycle.get(p) } }).diagnostics, []);
+});

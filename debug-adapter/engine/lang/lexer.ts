@@ -228,7 +228,10 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
         advance();
       } else error(tokLine, tokCol, 'empty character constant');
       if (text[i] !== "'") {
-        error(tokLine, tokCol, 'unterminated character constant');
+        const close = text.indexOf("'", i);
+        const lineEnd = text.indexOf('\n', i);
+        const closed = close >= 0 && (lineEnd < 0 || close < lineEnd);
+        error(tokLine, tokCol, closed ? 'character constant holds more than one character; SimC character constants are one byte' : 'unterminated character constant');
         while (i < n && text[i] !== "'" && text[i] !== '\n') advance();
       }
       if (text[i] === "'") advance();

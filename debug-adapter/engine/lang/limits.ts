@@ -15,6 +15,9 @@ export const MAX_NESTING = 128;
  */
 export const MAX_TYPE_DEPTH = 8 * MAX_NESTING;
 
+/** How deeply files may #include each other (a file is read once, so this is a chain of distinct files). */
+export const MAX_INCLUDE_DEPTH = 50;
+
 /** The largest object (array or struct) in bytes: the machine is 32-bit, as C's PTRDIFF_MAX. */
 export const MAX_OBJECT_SIZE = 0x7fffffffn;
 

@@ -8,7 +8,7 @@ import type { SourceLoader, SourceLocation } from '../api';
 import { DiagnosticSink } from './diagnostics';
 import { integerOp } from './constants';
 import { lex, type Token } from './lexer';
-import { MAX_EXPANDED_TOKENS, MAX_NESTING, nestedTooDeeply } from './limits';
+import { MAX_EXPANDED_TOKENS, MAX_INCLUDE_DEPTH, MAX_NESTING, nestedTooDeeply } from './limits';
 
 /** The marker token the parser sees for `#pragma textflag NOSPLIT`. */
 export const NOSPLIT_MARKER = '#pragma-nosplit';
@@ -161,8 +161,8 @@ class Preprocessor {
         const rel = target.text.slice(1, -1);
         const full = path.resolve(path.dirname(file), rel);
         if (this.included.has(full)) return;
-        if (depth > 50) {
-          this.sink.error(loc(target), '#include nested too deeply');
+        if (depth >= MAX_INCLUDE_DEPTH) {
+          this.sink.error(loc(target), `#include nested too deeply (limit ${MAX_INCLUDE_DEPTH}); include the inner files from a shallower one`);
           return;
         }
         const text = this.loader.read(full);
