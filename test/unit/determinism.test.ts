@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Machine, type Program, type RunOptions, type ScheduleRecord, type StrategyName } from '../../debug-adapter/engine';
+import { attachOracle, Machine, type OracleOptions, type Program, type RunOptions, type ScheduleRecord, type StrategyName } from '../../debug-adapter/engine';
 import { fsLoader } from '../../debug-adapter/runtimes';
 import { compileScenario, parseScheduleRecord } from '../../debug-adapter/runSupport';
 import { compileOrThrow } from './simcHarness';
@@ -53,8 +53,9 @@ function traced(vm: Machine): () => { hash: string; events: number } {
   return () => ({ hash: `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`, events: n });
 }
 
-function run(program: Program, options: RunOptions) {
+function run(program: Program, options: RunOptions, oracle?: OracleOptions) {
   const vm = new Machine(program, { maxSteps: 5_000_000, ...options });
+  if (oracle) attachOracle(vm, oracle);
   const trace = traced(vm);
   vm.run();
   return { result: vm.result(), ...trace() };
@@ -63,9 +64,9 @@ function run(program: Program, options: RunOptions) {
 type Traced = ReturnType<typeof run>;
 
 /** Replays a recorded run's schedule (with a strategy that would choose differently). */
-function replay(program: Program, recorded: Traced): Traced {
+function replay(program: Program, recorded: Traced, oracle?: OracleOptions): Traced {
   const s = recorded.result.schedule;
-  return run(program, { schedule: s, gomaxprocs: s.gomaxprocs, strategy: 'roundrobin' });
+  return run(program, { schedule: s, gomaxprocs: s.gomaxprocs, strategy: 'roundrobin' }, oracle);
 }
 
 /**
@@ -146,6 +147,15 @@ for (const runtime of MODELS) {
     }
   });
 }
+
+test('with the oracle on, a replay halts where the recording did, with the same report (its step number included)', () => {
+  const program = onModel('before-f8e4a2e');
+  for (const [oracle, seed] of [[{}, 1], [{ flagUnlockedOwner: false }, 3]] as [OracleOptions, number][]) {
+    const recorded = run(program, { strategy: 'random', seed }, oracle);
+    assert.equal(recorded.result.outcome, 'invariant', recorded.result.message);
+    assertSame(replay(program, recorded, oracle), recorded, `oracle ${JSON.stringify(oracle)}, random ${seed}`);
+  }
+});
 
 test('a recording re-executed in pieces of a few steps (as the debugger does) is the same execution', () => {
   const program = onModel('f8e4a2e');

@@ -113,7 +113,7 @@ export class Oracle implements Listener {
     const who = `${g.isG0 ? 'g0' : `g${this.vm.goid(g)}`} on M${m.id}`;
     this.vm.halt({
       outcome: 'invariant',
-      message: `${invariant}: ${text} (${who}, step ${this.vm.steps}${at ? `, ${at.function}` : ''})`,
+      message: `${invariant}: ${text} (${who}, step ${this.vm.stepsNow()}${at ? `, ${at.function}` : ''})`,
       m,
       g,
       frame: this.hereFrame ?? undefined,

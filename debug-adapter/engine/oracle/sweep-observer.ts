@@ -92,13 +92,13 @@ export class SweepObserver implements Listener {
       kind = 'acquire';
       path = this.classify(g);
       previousOwner = owner;
-      this.owners.set(span, { g, m, path, since: this.vm.steps });
+      this.owners.set(span, { g, m, path, since: this.vm.stepsNow() });
     } else if (owner && (value === H || value === ((H - 2) >>> 0))) {
       kind = 'publish';
       path = owner.path;
       this.owners.delete(span);
     }
-    this.onEvent({ kind, span, value, H, atomic, m, g, path, preemptible: this.preemptible(m, g), step: this.vm.steps, previousOwner });
+    this.onEvent({ kind, span, value, H, atomic, m, g, path, preemptible: this.preemptible(m, g), step: this.vm.stepsNow(), previousOwner });
   }
 
   /** The newstack conditions of the era (§4): would a preemption request be honoured now? */

@@ -4,56 +4,18 @@
 // run-log.ts). It knows nothing of DAP; the debugger, the oracle and the explorer observe it
 // through listeners and drive it through run()/step().
 import type { FunctionLocation, Outcome, RunOptions, RunResult } from '../api';
+import type { Halt, Listener, LoadedProgram, SchedulerState } from './machine-types';
 import { makeBuiltins } from './builtins-impl';
 import type { CompiledCode } from './compile';
 import type { Type } from '../lang/types';
-import type { CheckedProgram } from '../lang/checker';
 import { instantiate, type AccessSink, type CompiledFn } from './instantiate';
 import { DATA_BASE, FUNC_BASE, FUNC_STRIDE, Memory, SimFault, STACK_GUARD, STACK_SIZE, hex, makeLayout } from './memory';
 import { makeStrategy, type Strategy } from './strategies';
 import { Arena, Frame, GStatus, Gor, Mach, PStatus, Proc, StackPreempt, StructView } from './threads';
-import { RunLog, type ReplayState } from './run-log';
+import { RunLog } from './run-log';
 import { MachineState } from './snapshot';
 
-/** What the machine needs of a compiled program. */
-export interface LoadedProgram {
-  hash: string;
-  code: CompiledCode;
-  checked: CheckedProgram;
-}
-
-export interface Listener {
-  /** Every memory access of compiled code and builtins (instrumented mode). */
-  onAccess?(addr: number, size: number, flags: number, m: Mach): void;
-  /** Before a statement runs; return true to stop the machine before it. */
-  onStatement?(m: Mach, fr: Frame, label: number): boolean;
-  /** The statement a listener stopped the machine before runs now (its onStatement is not called again). */
-  onResumed?(m: Mach, fr: Frame, label: number): void;
-  onCall?(m: Mach, fr: Frame): void;
-  /** A frame is about to be popped (its function returns; the value is in vm.rv). */
-  onReturn?(m: Mach, fr: Frame): void;
-  onSchedule?(m: Mach, steps: number): void;
-  onPreemptRequest?(g: Gor, by: string): void;
-  onPreempt?(g: Gor, m: Mach): void;
-  onHalt?(result: RunResult): void;
-}
-
-export interface SchedulerState {
-  strategy: unknown;
-  replay: ReplayState;
-  interrupted: { mId: number; left: number } | null;
-}
-
-export interface Halt {
-  outcome: Outcome;
-  message: string;
-  /** Where it happened, when that is not the frame's own pc (an oracle report). */
-  at?: FunctionLocation;
-  printed?: string;
-  m?: Mach;
-  g?: Gor;
-  frame?: Frame;
-}
+export type { Halt, Listener, LoadedProgram, SchedulerState } from './machine-types';
 
 const DEFAULT_MAX_STEPS = 10_000_000;
 const LIVELOCK_SPINS = 20_000;
@@ -97,6 +59,8 @@ export class Machine implements AccessSink {
   cutShort = false;
   /** The steps the current run may take (runSteps' n, less what a cut-short run left). */
   private runBudget = 0;
+  /** Instrumented code: the statements this run has begun (the statement hook counts them). */
+  private stepsInRun = 0;
   /** A goroutine scheduled during the current dispatch: its time slice starts when the dispatch returns. */
   private scheduledInRun: Gor | null = null;
   /**
@@ -518,6 +482,7 @@ export class Machine implements AccessSink {
     this.rv = m.rv;
     this.slice = n;
     this.runBudget = n;
+    this.stepsInRun = 0;
     this.endRun = false;
     this.cutShort = false;
     const code = this.active;
@@ -555,6 +520,8 @@ export class Machine implements AccessSink {
     m.rv = this.rv;
     const used = this.runBudget - this.slice;
     m.ran += used;
+    this.runBudget = this.slice; // the run's steps are the machine's now (stepsNow)
+    this.stepsInRun = 0;
     return used;
   }
 
@@ -565,9 +532,13 @@ export class Machine implements AccessSink {
     this.scheduledInRun = null;
   }
 
-  /** Inside a builtin that reads the clock (the compiled call site stores the live count): the steps taken so far, its own included. */
+  /**
+   * The steps taken so far, the statement in progress included: exact between runs, in
+   * instrumented code (listeners, the oracle), and in a builtin that reads the clock (its call
+   * site stores the live count); elsewhere inside a run of fast code, a count the run passed.
+   */
   stepsNow(): number {
-    return this.steps + this.runBudget - this.slice;
+    return this.steps + (this.stmtHook !== null ? this.stepsInRun : this.runBudget - this.slice);
   }
 
   private haltOnError(e: unknown, m: Mach): void {
@@ -701,12 +672,16 @@ export class Machine implements AccessSink {
       if (skip.label === label) {
         // the statement we paused before: run it now
         for (const l of this.stmtListeners) l.onResumed?.(m, fr, label);
+        this.stepsInRun++;
         return false;
       }
     }
     let reason = this.pauseRequest;
     for (const l of this.stmtListeners) if (l.onStatement?.(m, fr, label)) reason = reason ?? 'breakpoint';
-    if (reason === null) return false;
+    if (reason === null) {
+      this.stepsInRun++;
+      return false;
+    }
     this.pauseRequest = null;
     this.paused = { m, frame: fr, label, reason };
     return true;
