@@ -5,7 +5,9 @@
 // statement, visit count) and tried alone — a race that needs one preemption is usually reduced
 // to it in a handful of executions. Otherwise delta debugging over the switches: the shortest
 // failing prefix by bisection, the shortest failing suffix of it by doubling, then ddmin. Then
-// each switch is moved as early as it can go. Finally an exhaustive search with one preemption
+// each switch is moved as early as it can go (by bisection; a try that has not failed by 1.5
+// times the failure's steps is cut short; the step just before the result is always run to its
+// end, so "steps minimal" is exact). Finally an exhaustive search with one preemption
 // fewer certifies that no schedule with fewer preemptions fails the same way (or finds one,
 // which is shrunk in turn).
 import type { RunResult } from '../api';
@@ -50,26 +52,27 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
     executions++;
     return signature(first.result);
   })();
-  const cache = new Map<string, PolicyRun | null>();
-  const test = (d: Deviation[]): PolicyRun | null => {
+  // a run cut short by `cutAt` (VM steps) that has not failed by then counts as not failing
+  const cache = new Map<string, { run: PolicyRun | null; cut: boolean }>();
+  let cutAt = Number.POSITIVE_INFINITY;
+  const test = (d: Deviation[], cut = false): PolicyRun | null => {
     const key = d.map((x) => `${x.from}:${x.at}:${x.to}`).join(',');
     const hit = cache.get(key);
-    if (hit !== undefined) return hit;
-    const r = runPolicy(target, deviationChooser(d), () => false);
+    if (hit && (hit.run !== null || !hit.cut || cut)) return hit.run;
+    const stopAt = cut ? cutAt : Number.POSITIVE_INFINITY;
+    const r = runPolicy(target, deviationChooser(d), () => target.vm.steps > stopAt);
     executions++;
     const ok = !r.stopped && signature(r.result) === sig ? r : null;
-    cache.set(key, ok);
+    cache.set(key, { run: ok, cut: r.stopped });
     return ok;
   };
 
   let cur = failing.slice();
-  let single: Deviation | null = null;
-  if (!test([]) && !o.shouldStop()) {
-    // 1. one switch alone, where one of the last preemptions stopped its goroutine
-    const anchored = anchorsOf(target, failing, SINGLE_SWITCH_TRIES);
-    executions += anchored.executions;
-    single = anchored.switches.find((d) => !o.shouldStop() && test([d]) !== null) ?? null;
-  }
+  // 1. one switch alone, where one of the last preemptions stopped its goroutine (a default
+  // schedule that fails is found by the certifying search)
+  const anchored = anchorsOf(target, failing, SINGLE_SWITCH_TRIES);
+  executions += anchored.executions;
+  const single = anchored.switches.find((d) => !o.shouldStop() && test([d]) !== null);
   if (single) cur = [single];
   else if (!test([])) {
     // 2. shortest failing prefix
@@ -99,7 +102,10 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
       if (one && test([one])) cur = [one];
     }
   } else cur = [];
-  // 5. each switch as early as it still fails
+  // 5. each switch as early as it still fails; a try that has not failed by half as many steps
+  // again as the failure took is cut short (it runs the rest of the program otherwise)
+  const failedAt = test(cur)?.result.steps;
+  if (failedAt !== undefined) cutAt = failedAt + (failedAt - target.rootSteps) / 2;
   let stepsMinimal = true;
   for (let i = 0; i < cur.length && !o.shouldStop(); i++) {
     const d = cur[i];
@@ -109,7 +115,7 @@ export function shrink(target: ExploreTarget, failing: Deviation[], o: ShrinkOpt
     let hi = d.at;
     while (lo + 1 < hi && !o.shouldStop()) {
       const mid = (lo + hi) >> 1;
-      if (test(at(mid))) hi = mid;
+      if (test(at(mid), true)) hi = mid;
       else lo = mid;
     }
     cur = at(hi);
