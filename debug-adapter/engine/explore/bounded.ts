@@ -1,10 +1,17 @@
 // Exhaustive search bounded by preemptions (one round of iterative context bounding): a
-// stateless depth-first search over explorer steps from the root, where the running M keeps
-// running for free and switching away from a runnable M costs one preemption. Reductions, each
+// stateless search over explorer steps from the root, where the running M keeps running for
+// free and switching away from a runnable M costs one preemption. The first (default) execution
+// is the main line; the branches off it form a work list (queue.ts, shallowest first, shared by
+// worker threads), and each branch's subtree is searched depth-first. Reductions, each
 // switchable for the soundness tests and the benchmark:
-//  - por: dynamic partial-order reduction (Flanagan–Godefroid backtrack sets from races found
-//    with vector clocks over the steps' access lists, plus the conservative extra branch of
-//    bounded POR, Coons et al. 2013) together with sleep sets;
+//  - dpor: dynamic partial-order reduction — Flanagan–Godefroid backtrack sets from races found
+//    with vector clocks over the steps' access lists (races.ts), plus the conservative extra
+//    branch of bounded POR (Coons et al. 2013: also branch where the racing step's M was
+//    switched to, since a preemption there can be cheaper). What it assumes: two steps whose
+//    access lists do not conflict commute (same state, same enabled Ms, whichever runs first),
+//    which holds because every shared effect of a step — memory words and the scheduler
+//    state the VM keeps outside memory, as pseudo-words — is in its access list (tracker.ts);
+//  - por without a bound: sleep sets;
 //  - hashing: visited states (fingerprint + last M) in a StateTable; a state already explored
 //    with at least this budget and no larger sleep set is not explored again, and its subtree's
 //    footprint adds the backtrack points DPOR would have found in it.
@@ -21,9 +28,10 @@ export interface BoundedOptions {
   /** Sleep sets (used when the bound does not restrict: bound ≥ UNBOUNDED). */
   por: boolean;
   /**
-   * DPOR backtrack sets on top of sleep sets: far fewer executions, but with more than two Ms
-   * it can miss outcomes (pending steps of Ms that have not run are not seen), so it is off by
-   * default and only the soundness tests and the benchmark turn it on to compare.
+   * DPOR backtrack sets (the dpor strategy turns it on under a bound; the soundness tests
+   * compare it with the plain search on 2 and 3 Ms). Not with sleep sets (no bound): there, on
+   * three Ms, the pair missed an outcome of the plain search (a pending step of an M that never
+   * runs again is not seen), so the unbounded search uses sleep sets and hashing alone.
    */
   dpor?: boolean;
   hashing: boolean;
@@ -125,6 +133,8 @@ export class BoundedSearch {
    * soundness tests show outcomes lost that way), so bounded rounds rely on state hashing.
    */
   private readonly sleepOn: boolean;
+  /** DPOR backtrack sets: asked for, and not with sleep sets (see BoundedOptions.dpor). */
+  private readonly dpor: boolean;
 
   constructor(
     private readonly target: ExploreTarget,
@@ -132,6 +142,7 @@ export class BoundedSearch {
   ) {
     this.table = o.hashing ? new StateTable() : null;
     this.sleepOn = o.por && o.bound >= UNBOUNDED;
+    this.dpor = o.dpor === true && !this.sleepOn;
     this.report = { executions: 0, complete: false, outcomes: new Map(), prunedByHash: 0, sleepBlocked: 0, overBound: 0, firstPoints: 0 };
   }
 
@@ -141,7 +152,7 @@ export class BoundedSearch {
     const stopped = this.extend(-1);
     this.report.firstPoints = this.stack.filter((p) => (p.enabled & (p.enabled - 1)) !== 0).length;
     if (stopped) return this.report;
-    if (!this.o.dpor && !this.o.queue) {
+    if (!this.dpor && !this.o.queue) {
       // the plain search (and sleep sets without a bound): depth-first over the whole tree
       this.report.complete = this.dfs(0);
       return this.report;
@@ -172,7 +183,7 @@ export class BoundedSearch {
         else queue.want(i, q);
       }
     };
-    main.forEach((p, i) => ask(i, this.o.dpor ? p.backtrack : p.enabled));
+    main.forEach((p, i) => ask(i, this.dpor ? p.backtrack : p.enabled));
     let complete = true;
     for (;;) {
       const task = queue.take(this.o.shouldStop);
@@ -184,7 +195,7 @@ export class BoundedSearch {
       this.stack = main.map(clonePoint);
       const stopped = this.branch(j, q) || !this.dfs(j + 1);
       // races found in that subtree ask for branches further up the main line
-      if (this.o.dpor) for (let i = 0; i <= j && i < this.stack.length; i++) ask(i, this.stack[i].backtrack);
+      if (this.dpor) for (let i = 0; i <= j && i < this.stack.length; i++) ask(i, this.stack[i].backtrack);
       queue.finished();
       if (stopped) {
         complete = false;
@@ -227,7 +238,7 @@ export class BoundedSearch {
   private nextBranch(floor: number): { depth: number; thread: number } | null {
     for (let j = this.stack.length - 1; j >= floor; j--) {
       const p = this.stack[j];
-      let cand = (this.o.dpor ? p.backtrack : p.enabled) & p.enabled & ~p.done & ~(this.sleepOn ? p.sleep : 0);
+      let cand = (this.dpor ? p.backtrack : p.enabled) & p.enabled & ~p.done & ~(this.sleepOn ? p.sleep : 0);
       while (cand !== 0) {
         const q = lowest(cand);
         cand &= ~bit(q);
@@ -337,7 +348,7 @@ export class BoundedSearch {
       this.keepAccesses(p, this.stack.length - 1);
       p.yielded = r.yielded;
       p.host?.addRange(p.accPool, p.accAt, p.accLen, q);
-      this.analyze(this.stack.length - 1, this.o.dpor === true);
+      this.analyze(this.stack.length - 1, this.dpor);
     }
   }
 
@@ -440,7 +451,7 @@ export class BoundedSearch {
 
   /** The pruned subtree's threads and accesses may race with steps on the stack: branch there. */
   private footprintRaces(f: Footprint): void {
-    if (!this.o.dpor) return;
+    if (!this.dpor) return;
     for (let i = 0; i < this.stack.length; i++) {
       const e = this.stack[i];
       if (e.thread < 0) continue;
@@ -460,7 +471,7 @@ export class BoundedSearch {
     const e: Execution = { result: r, schedule: r.schedule, preemptions, choices };
     this.lastExecution = e;
     this.count(e);
-    if (this.o.dpor && top) this.pendingSteps(top);
+    if (this.dpor && top) this.pendingSteps(top);
     return this.isTarget(r) && this.o.stopOnFailure;
   }
 
