@@ -107,6 +107,30 @@ export abstract class TokenCursor {
   }
 
   /**
+   * After a syntax error in a statement or struct field that started at `before`: resume at the
+   * next one; after input nested too deeply, drop the rest of the braces instead (what the
+   * nesting declared would only give follow-on errors). Rethrows anything else.
+   */
+  protected recoverInBraces(e: unknown, before: number): void {
+    if (!(e instanceof SyntaxError)) throw e;
+    if (e instanceof NestingError) {
+      this.pos = before;
+      this.skipToGroupEnd();
+    } else this.synchronize(true);
+    if (this.pos === before && !this.is('}')) this.pos++;
+  }
+
+  /** After a syntax error in a top-level declaration that started at `before`: resume after it. */
+  protected recoverDeclaration(e: unknown, before: number): void {
+    if (!(e instanceof SyntaxError)) throw e;
+    if (e instanceof NestingError) {
+      this.pos = before;
+      this.skipDeclaration();
+    } else this.synchronize(false);
+    if (this.pos === before) this.pos++;
+  }
+
+  /**
    * Skips a whole top-level declaration from its first token: to just after its `;` outside
    * brackets, or after the `}` closing a function body (a `{` right after a `)`).
    */

@@ -8,7 +8,7 @@ import type {
 } from './ast';
 import type { DiagnosticSink } from './diagnostics';
 import type { Token } from './lexer';
-import { NestingError, SyntaxError, TokenCursor } from './parse-cursor';
+import { NestingError, TokenCursor } from './parse-cursor';
 import { NOSPLIT_MARKER } from './preprocessor';
 import { BASE_TYPES } from './types';
 
@@ -78,12 +78,7 @@ class Parser extends TokenCursor {
         this.panicking = false;
         this.externalDecl(decls);
       } catch (e) {
-        if (!(e instanceof SyntaxError)) throw e;
-        if (e instanceof NestingError) {
-          this.pos = before;
-          this.skipDeclaration();
-        } else this.synchronize(false);
-        if (this.pos === before) this.pos++;
+        this.recoverDeclaration(e, before);
       }
     }
     return { decls };
@@ -205,13 +200,7 @@ class Parser extends TokenCursor {
         }
         this.expect(';', 'after struct field');
       } catch (e) {
-        if (!(e instanceof SyntaxError)) throw e;
-        if (e instanceof NestingError) {
-          // drop the rest of the braces (no follow-on errors from what the nesting declared)
-          this.pos = before;
-          this.skipToGroupEnd();
-        } else this.synchronize(true);
-        if (this.pos === before && !this.is('}')) this.pos++;
+        this.recoverInBraces(e, before);
       }
     }
     this.pos++;
@@ -371,13 +360,7 @@ class Parser extends TokenCursor {
         this.panicking = false;
         this.statementInto(body);
       } catch (e) {
-        if (!(e instanceof SyntaxError)) throw e;
-        if (e instanceof NestingError) {
-          // drop the rest of the braces (no follow-on errors from what the nesting declared)
-          this.pos = before;
-          this.skipToGroupEnd();
-        } else this.synchronize(true);
-        if (this.pos === before && !this.is('}')) this.pos++;
+        this.recoverInBraces(e, before);
       }
     }
     const close = this.t;
