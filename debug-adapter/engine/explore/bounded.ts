@@ -192,7 +192,7 @@ export class BoundedSearch {
         break;
       }
       const { j, q } = task;
-      this.stack = main.map(clonePoint);
+      this.mainLineTo(main, j);
       const stopped = this.branch(j, q) || !this.dfs(j + 1);
       // races found in that subtree ask for branches further up the main line
       if (this.dpor) for (let i = 0; i <= j && i < this.stack.length; i++) ask(i, this.stack[i].backtrack);
@@ -203,6 +203,19 @@ export class BoundedSearch {
       }
     }
     return complete && !(this.report.failure && this.o.stopOnFailure);
+  }
+
+  /**
+   * Makes the stack the main line's first j + 1 points (copies: the search changes them),
+   * reusing the point objects already there.
+   */
+  private mainLineTo(main: Point[], j: number): void {
+    while (this.stack.length > j + 1) this.pop();
+    for (let i = 0; i <= j; i++) {
+      const to = this.stack[i];
+      if (to && to !== main[i]) Object.assign(to, main[i], { sleepLists: main[i].sleepLists.slice(), footprint: null, host: null, entry: -1 });
+      else this.stack[i] = clonePoint(main[i]);
+    }
   }
 
   /**
