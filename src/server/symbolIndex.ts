@@ -94,7 +94,7 @@ export class ProgramIndex {
    */
   adopt(other: ProgramIndex, files: ReadonlySet<string>): void {
     for (const [key, d] of other.defs) if (!d.loc || files.has(d.loc.file)) this.defs.set(key, { ...d });
-    this.scopes.push(...other.scopes.filter((sc) => files.has(sc.file)));
+    for (const sc of other.scopes) if (files.has(sc.file)) this.scopes.push(sc);
     this.base = { index: other, files };
   }
 

@@ -138,3 +138,14 @@ test('`sweepscope check` reports deep input as a located error, exit 1, no stack
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('huge but flat input: a 300,000-character string, 50,000 call arguments, 100,000 parameters, 150,000 globals', () => {
+  assert.deepEqual(diagnosticsOf(inMain(`\truntime·printf("${'a'.repeat(300000)}");`)), []);
+  assert.deepEqual(diagnosticsOf(inMain(`\truntime·printf("%d"${', 1'.repeat(50000)});`)), []);
+  const params = Array.from({ length: 100000 }, (_, i) => `int32 a${i}`).join(', ');
+  assert.deepEqual(diagnosticsOf(`void\nf(${params})\n{\n}\nvoid\nmain(void)\n{\n}\n`), []);
+  const globals = Array.from({ length: 150000 }, (_, i) => `int32 counter${i};`).join('\n');
+  const diags = diagnosticsOf(`${globals}\nvoid\nmain(void)\n{\n\tcounterX = 1;\n}\n`);
+  assert.equal(diags.length, 1);
+  assert.match(diags[0], /:150004:2: error: use of undeclared identifier 'counterX'/);
+});

@@ -261,7 +261,7 @@ class Checker {
   /** Records a derived type's height (1 + its tallest part's); rejects one taller than MAX_TYPE_DEPTH. */
   private measured(t: Type, at: Loc): Type {
     const height = (x: Type): number => this.typeHeights.get(x) ?? 1;
-    const h = 1 + (t.k === 'ptr' ? height(t.to) : t.k === 'array' ? height(t.of) : t.k === 'func' ? Math.max(height(t.ret), ...t.params.map(height)) : 0);
+    const h = 1 + (t.k === 'ptr' ? height(t.to) : t.k === 'array' ? height(t.of) : t.k === 'func' ? t.params.reduce((max, p) => Math.max(max, height(p)), height(t.ret)) : 0);
     if (h > MAX_TYPE_DEPTH) this.error(at, `type nested too deeply (limit ${MAX_TYPE_DEPTH} pointer, array and function levels)`);
     this.typeHeights.set(t, h);
     return t;
@@ -437,8 +437,8 @@ class Checker {
 
   private visibleNames(): string[] {
     const names: string[] = [];
-    for (const sc of this.scopes) names.push(...sc.keys());
-    names.push(...this.globals.keys());
+    for (const sc of this.scopes) for (const name of sc.keys()) names.push(name);
+    for (const name of this.globals.keys()) names.push(name);
     return names;
   }
 

@@ -184,7 +184,7 @@ export abstract class TokenCursor {
   }
 
   /** Records a new expression node's height (one more than its tallest operand's); rejects one past the limit. */
-  protected node<E extends Expr>(e: E, ...operands: Expr[]): E {
+  protected node<E extends Expr>(e: E, operands: readonly Expr[]): E {
     let height = 0;
     for (const o of operands) height = Math.max(height, this.heights.get(o) ?? 1);
     height++;

@@ -528,7 +528,7 @@ class Parser extends TokenCursor {
     if (t.kind === 'punct' && ASSIGN_OPS.has(t.text)) {
       this.pos++;
       const r = this.nested('expression', 'split it using temporaries', () => this.assignment());
-      return this.node({ k: 'assign', op: t.text, l, r, loc: this.loc(t) }, l, r);
+      return this.node({ k: 'assign', op: t.text, l, r, loc: this.loc(t) }, [l, r]);
     }
     return l;
   }
@@ -541,7 +541,7 @@ class Parser extends TokenCursor {
     const a = this.nested('expression', 'split it using temporaries', () => this.expression());
     this.expect(':', "in conditional expression");
     const b = this.nested('expression', 'split it using temporaries', () => this.conditional());
-    return this.node({ k: 'cond', c, a, b, loc: this.loc(q) }, c, a, b);
+    return this.node({ k: 'cond', c, a, b, loc: this.loc(q) }, [c, a, b]);
   }
 
   private binary(minPrec: number): Expr {
@@ -552,7 +552,7 @@ class Parser extends TokenCursor {
       if (prec === undefined || prec < minPrec) return l;
       this.pos++;
       const r = this.binary(prec + 1);
-      l = this.node({ k: 'binary', op: t.text, l, r, loc: this.loc(t) }, l, r);
+      l = this.node({ k: 'binary', op: t.text, l, r, loc: this.loc(t) }, [l, r]);
     }
   }
 
@@ -565,7 +565,7 @@ class Parser extends TokenCursor {
         case '++': case '--': {
           this.pos++;
           const e = this.operand();
-          return this.node({ k: 'unary', op: t.text, e, loc: at }, e);
+          return this.node({ k: 'unary', op: t.text, e, loc: at }, [e]);
         }
         case '(':
           if (this.isTypeStart(this.peek())) {
@@ -573,7 +573,7 @@ class Parser extends TokenCursor {
             const type = this.typeName();
             this.expect(')', 'after type in cast');
             const e = this.operand();
-            return this.node({ k: 'cast', type, e, loc: at }, e);
+            return this.node({ k: 'cast', type, e, loc: at }, [e]);
           }
       }
     }
@@ -586,7 +586,7 @@ class Parser extends TokenCursor {
         return { k: 'sizeofType', type, loc: at };
       }
       const e = this.operand();
-      return this.node({ k: 'sizeofExpr', e, loc: at }, e);
+      return this.node({ k: 'sizeofExpr', e, loc: at }, [e]);
     }
     return this.postfix(this.primary());
   }
@@ -606,7 +606,7 @@ class Parser extends TokenCursor {
           this.pos++;
           const i = this.nested('expression', 'split it using temporaries', () => this.expression());
           this.expect(']', 'after index');
-          e = this.node({ k: 'index', a: e, i, loc: at }, e, i);
+          e = this.node({ k: 'index', a: e, i, loc: at }, [e, i]);
           break;
         }
         case '(': {
@@ -619,20 +619,20 @@ class Parser extends TokenCursor {
             }
           }
           this.expect(')', 'after arguments');
-          e = this.node({ k: 'call', callee: e, args, loc: e.loc }, e, ...args);
+          e = this.node({ k: 'call', callee: e, args, loc: e.loc }, [e, ...args]);
           break;
         }
         case '.':
         case '->': {
           this.pos++;
           const name = this.ident('a field name');
-          e = this.node({ k: 'member', e, name: name.text, arrow: t.text === '->', nameLoc: this.loc(name), loc: at }, e);
+          e = this.node({ k: 'member', e, name: name.text, arrow: t.text === '->', nameLoc: this.loc(name), loc: at }, [e]);
           break;
         }
         case '++':
         case '--':
           this.pos++;
-          e = this.node({ k: 'postfix', op: t.text, e, loc: at }, e);
+          e = this.node({ k: 'postfix', op: t.text, e, loc: at }, [e]);
           break;
         default:
           return e;
@@ -652,7 +652,7 @@ class Parser extends TokenCursor {
         return { k: 'int', value: t.value ?? 0n, unsigned: false, long: 0, loc: at };
       case 'string': {
         const bytes: number[] = [];
-        while (this.t.kind === 'string') bytes.push(...(this.toks[this.pos++].bytes ?? []));
+        while (this.t.kind === 'string') for (const b of this.toks[this.pos++].bytes ?? []) bytes.push(b);
         return { k: 'string', bytes, loc: at };
       }
       case 'ident':

@@ -358,18 +358,18 @@ class Preprocessor {
         if (!rightTok) continue;
         const rIdx = argOf(rightTok);
         const right = rIdx >= 0 ? args[rIdx] : [rightTok];
-        out.push(...this.paste(left, right[0], use, macro), ...right.slice(1));
+        for (const x of this.paste(left, right[0], use, macro).concat(right.slice(1))) out.push(x);
         continue;
       }
       if (idx >= 0) {
-        if (pasteNext || pastePrev) out.push(...args[idx]);
+        if (pasteNext || pastePrev) for (const x of args[idx]) out.push(x);
         else {
           let e = expanded.get(idx);
           if (!e) {
             e = this.expandNested(args[idx]);
             expanded.set(idx, e);
           }
-          out.push(...e);
+          for (const x of e) out.push(x);
         }
         continue;
       }
