@@ -179,7 +179,8 @@ export class SourceFile {
     const out: string[] = [];
     for (let n = line; n <= this.lines.length; n++) {
       const s = this.line(n);
-      if (s.endsWith('\\')) out.push(s.slice(0, -1));
+      const continued = /\\[ \t]*$/.exec(s); // a line continuation, as the lexer reads one
+      if (continued) out.push(s.slice(0, continued.index));
       else {
         out.push(s);
         break;

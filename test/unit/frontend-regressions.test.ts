@@ -58,7 +58,7 @@ test('odd input at the end of a file gets located diagnostics', () => {
     ['void\nmain(void)\n{\n}\n/* open', /:5:1: error: unterminated comment/],
     ["void\nmain(void)\n{\n\tint32 c;\n\tc = 'a", /:5:6: error: unterminated character constant/],
     ['void\nmain(void)\n{\n\truntime·printf("abc', /:4:17: error: missing terminating " character/],
-    ['void\nmain(void)\n{\n}\n\\', /:5:1: error: unexpected character '\\'/],
+    ['void\nmain(void)\n{\n}\n\\', /:5:1: error: stray '\\' at end of file; remove it \(a line continuation needs a next line\)/],
     ['#define X X\n#define Y(a) Y(a)\nint32 x;\nvoid\nmain(void)\n{\n\tx = X + Y(1);\n}\n', /:7:6: error: use of undeclared identifier 'X'/],
     ['int32 x = 99999999999999999999999999;\nvoid\nmain(void)\n{\n}\n', /:1:11: error: integer constant '99999999999999999999999999' is too large/],
   ];
@@ -87,4 +87,11 @@ test('a chain of 60 #include files stops at the include limit with a located err
   assert.deepEqual(a.diagnostics.map(formatDiagnostic), [`${dir}/f49.simc:1:10: error: #include nested too deeply (limit 50); include the inner files from a shallower one`]);
   const cycle = new Map([[`${dir}/a.simc`, '#include "b.simc"\nint32 a;\n'], [`${dir}/b.simc`, '#include "a.simc"\nint32 b;\n'], [`${dir}/main.simc`, '#include "a.simc"\nvoid\nmain(void)\n{\n\ta = b;\n}\n']]);
   assert.deepEqual(analyze({ runtimeFiles: [], scenario: `${dir}/main.simc`, loader: { read: (p) => cycle.get(p) } }).diagnostics, []);
+});
+
+test('a line continuation before CRLF or trailing blanks continues the line (a multi-line macro in a CRLF file)', () => {
+  const text = '#define ADD(a, b) \\\r\n\t((a) + (b))\r\n#define SUB(a, b) \\  \n\t((a) - (b))\nint32 x;\r\nvoid\r\nmain(void)\r\n{\r\n\tx = ADD(1, 2) * SUB(5, 1);\r\n\truntime·printf("%d\\n", x);\r\n}\r\n';
+  const r = runProgram(compileOrThrow(FILE, text));
+  assert.equal(r.outcome, 'exit', r.message);
+  assert.equal(r.output, '12\n');
 });

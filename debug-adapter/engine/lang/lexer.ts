@@ -120,13 +120,22 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
 
   while (i < n) {
     const c = text[i];
-    // whitespace and line continuations
-    if (c === '\\' && text[i + 1] === '\n') {
-      i += 2;
-      line++;
-      col = 1;
-      space = true;
-      continue;
+    // whitespace and line continuations (a backslash ending a line, also before a CR or
+    // trailing blanks, as gcc accepts)
+    if (c === '\\') {
+      let j = i + 1;
+      while (text[j] === ' ' || text[j] === '\t' || text[j] === '\r') j++;
+      if (text[j] === '\n') {
+        i = j + 1;
+        line++;
+        col = 1;
+        space = true;
+        continue;
+      }
+      if (j >= n) {
+        error(line, col, "stray '\\' at end of file; remove it (a line continuation needs a next line)");
+        break;
+      }
     }
     if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
       advance();
