@@ -24,15 +24,6 @@ class WordTable {
     this.size = 0;
   }
 
-  /** The record index of `w`, or −1. */
-  get(w: number): number {
-    const mask = this.keys.length - 1;
-    for (let i = Math.imul(w, 0x9e3779b1) >>> 16 & mask; ; i = (i + 1) & mask) {
-      if (this.stamp[i] !== this.gen) return -1;
-      if (this.keys[i] === w) return this.vals[i];
-    }
-  }
-
   /** The record index of `w`, made (as `next`) when it has none; `next` must be this.size. */
   getOrAdd(w: number): number {
     if ((this.size + 1) * 2 > this.keys.length) this.grow();
@@ -77,6 +68,8 @@ export class RaceAnalysis {
   /** The M of the step at depth j. */
   private stepThread = new Int8Array(4096);
   private readonly joins: number[] = [];
+  /** The record index of each access of the step being processed. */
+  private slots = new Int32Array(256);
   /** 1 + the highest M id seen (loops over Ms stop there). */
   private nt = 1;
 
@@ -100,8 +93,11 @@ export class RaceAnalysis {
     const clocks = this.clocks;
     const joins = this.joins;
     joins.length = 0;
+    if (((a1 - a0) >> 1) > this.slots.length) this.slots = new Int32Array(a1 - a0);
+    const slots = this.slots;
     for (let k = a0; k < a1; k += 2) {
       const s = this.recordOf(pool[k]);
+      slots[(k - a0) >> 1] = s;
       this.candidate(this.recs[s], p, race);
       if (pool[k + 1] !== 0) for (let q = 0; q < nt; q++) if (q !== p) this.candidate(this.recs[s + 1 + q], p, race);
     }
@@ -112,11 +108,11 @@ export class RaceAnalysis {
       for (let q = 0; q < nt; q++) if (clocks[i * NT + q] > tc[cp + q]) tc[cp + q] = clocks[i * NT + q];
     }
     tc[cp + p] = j + 1;
-    clocks.set(tc.subarray(cp, cp + NT), j * NT);
+    for (let q = 0; q < NT; q++) clocks[j * NT + q] = tc[cp + q];
     this.stepThread[j] = p;
     const recs = this.recs;
     for (let k = a0; k < a1; k += 2) {
-      const s = this.words.get(pool[k]) * REC;
+      const s = slots[(k - a0) >> 1];
       if (pool[k + 1] !== 0) {
         recs.fill(-1, s + 1, s + 1 + nt);
         recs[s] = j;
