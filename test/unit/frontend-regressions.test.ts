@@ -95,3 +95,12 @@ test('a line continuation before CRLF or trailing blanks continues the line (a m
   assert.equal(r.outcome, 'exit', r.message);
   assert.equal(r.output, '12\n');
 });
+
+test('an octal or hex escape past 255 is an error at the escape (was silently truncated)', () => {
+  const diags = diagnosticsOf("int8 a = '\\777';\nint8 b = '\\x100';\nint8 c = '\\377';\nint8 *s = \"\\x41\\400\";\nvoid\nmain(void)\n{\n}\n");
+  assert.deepEqual(diags, [
+    `${FILE}:1:11: error: octal escape sequence out of range (a byte is at most 255)`,
+    `${FILE}:2:11: error: hex escape sequence out of range (a byte is at most 255)`,
+    `${FILE}:4:16: error: octal escape sequence out of range (a byte is at most 255)`,
+  ]);
+});

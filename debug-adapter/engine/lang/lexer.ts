@@ -84,6 +84,12 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
 
   const readEscape = (): number => {
     // at the backslash
+    const escLine = line;
+    const escCol = col;
+    const byte = (v: number, base: string): number => {
+      if (v > 255) error(escLine, escCol, `${base} escape sequence out of range (a byte is at most 255)`);
+      return v & 255;
+    };
     advance();
     const c = text[i];
     if (c === 'x') {
@@ -96,7 +102,7 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
         digits++;
       }
       if (digits === 0) error(line, col, '\\x used with no following hex digits');
-      return v & 255;
+      return byte(v, 'hex');
     }
     if (c >= '0' && c <= '7') {
       let v = 0;
@@ -106,7 +112,7 @@ export function lex(file: string, text: string, sink: DiagnosticSink): Token[] {
         advance();
         digits++;
       }
-      return v & 255;
+      return byte(v, 'octal');
     }
     const simple = SIMPLE_ESCAPES[c];
     if (simple === undefined) {
