@@ -135,6 +135,7 @@ export function documentation(d: Definition, source: (file: string) => SourceFil
   }
   if (d.kind === 'field' || d.kind === 'constant' || d.kind === 'macro' || d.kind === 'parameter') return src.commentAbove(d.loc.line);
   const start = src.declarationStart(d.loc);
+  if (start && !start.bol) return undefined; // the comment above its line documents the code before it
   return src.commentAbove(start ? start.line : d.loc.line);
 }
 

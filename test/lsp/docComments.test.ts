@@ -1,6 +1,7 @@
 // Hover shows a declaration's own doc comment — the comment block directly above it, or the
 // comment trailing its own line — and never the comment trailing the previous line's code
-// (`int32 count; /* the count */` documents count, not the declaration below it), as clangd.
+// (`int32 count; /* the count */` documents count, not the declaration below it), nor, for a
+// declaration starting after other code on its line, the comment above that line — as clangd.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,13 +23,16 @@ struct Pair
 	int32 c; // third
 };
 
+// Counts things.
+int32 first; int32 second;
+
 // Copies the counts.
 void
 main(void)
 {
 	struct Pair p;
 
-	total = count + spare + extra;
+	total = count + spare + extra + first + second;
 	p.b = p.c;
 }
 `;
@@ -58,7 +62,7 @@ test("a global after a code line with a trailing /* */ comment does not get that
 });
 
 test("a global after a code line with a trailing // comment does not get that comment", async () => {
-  const v = await hoverOn('extra;\n\tp.b', 0);
+  const v = await hoverOn('extra + first', 0);
   assert.match(v, /int32 extra/);
   assert.doesNotMatch(v, /spare room/);
 });
@@ -77,4 +81,11 @@ test("a field does not get the previous field's trailing comment; its own traili
 
 test('a function keeps the comment block above it', async () => {
   assert.match(await hoverOn('main(void)', 0), /Copies the counts\./);
+});
+
+test('a declaration starting after code on the same line does not get the comment above that line', async () => {
+  assert.match(await hoverOn('first + second', 0), /Counts things\./);
+  const v = await hoverOn('second;\n\tp.b', 0);
+  assert.match(v, /int32 second/);
+  assert.doesNotMatch(v, /Counts things/);
 });
