@@ -99,6 +99,12 @@ function bounded(target: ExploreTarget, spec: SearchSpec, ctl: SearchControl, ou
     }
     if (!rep.complete) return out;
     out.boundCompleted = k;
+    // no branch needed more than k preemptions: every higher bound searches the same tree
+    // (only known alone: a worker sees the branches it took, not the others')
+    if (rep.overBound === 0 && !ctl.queue) {
+      out.boundCompleted = spec.bound;
+      break;
+    }
   }
   out.complete = true;
   return out;
