@@ -55,6 +55,9 @@ const REQUIRED: Record<'M' | 'G' | 'P', string[]> = {
   P: ['id', 'status', 'm'],
 };
 
+/** Globals and string literals together may take at most this much (the VM maps them all). */
+export const MAX_DATA_BYTES = 256 << 20;
+
 export function compile(checked: CheckedProgram): CompiledCode {
   // ---- addresses ----
   let top = DATA_BASE;
@@ -63,6 +66,9 @@ export function compile(checked: CheckedProgram): CompiledCode {
     top = Math.ceil(top / a) * a;
     g.sym.addr = top;
     top += Math.max(sizeOf(g.sym.type), 1);
+    if (top - DATA_BASE > MAX_DATA_BYTES) {
+      throw new LinkError(g.sym.loc, `global '${g.sym.name}' takes data and bss past ${MAX_DATA_BYTES >> 20} MiB, more than the simulated address space holds; make it smaller or allocate it at run time (runtime·SysAlloc)`);
+    }
   }
   const stringAddrs = new Map<ExprOf<'string'>, number>();
   const byContent = new Map<string, number>();
