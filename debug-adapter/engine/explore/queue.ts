@@ -81,8 +81,8 @@ export function sharedQueueSlots(points: number): number {
 
 /**
  * Searchers in worker threads: `shared` holds the round's slots from `at`. A branch at a point
- * beyond the shared capacity stays with the searcher that found it (a LocalQueue), so a very
- * long main line loses balance there, not branches.
+ * beyond the shared capacity goes to the searcher's own LocalQueue: on a main line that long,
+ * every searcher explores those branches itself (work done twice, never lost).
  */
 export class SharedQueue implements BranchQueue {
   private readonly overflow = new LocalQueue();
@@ -127,11 +127,9 @@ export class SharedQueue implements BranchQueue {
       const got = this.scan();
       if (got) return got;
       const mine = this.overflow.take();
-      if (mine) {
-        return { j: mine.j + this.points, q: mine.q };
-      }
-      // nothing to take: idle; the round is over when nobody is exploring (a searcher that is
-      // asks for its branches before it goes idle, and then scans again itself)
+      if (mine) return { j: mine.j + this.points, q: mine.q };
+      // nothing to take: idle; the round is over when nobody is exploring (a searcher still
+      // exploring asks for its branches before it goes idle, and then scans again itself)
       const change = Atomics.load(this.s, this.at + CHANGE);
       Atomics.sub(this.s, this.at + BUSY, 1);
       this.busy = false;
