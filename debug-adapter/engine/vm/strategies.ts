@@ -68,13 +68,19 @@ class RandomWalk implements Strategy {
  * PCT (Burckhardt et al.): Ms get random distinct priorities; the highest-priority runnable M
  * runs; at depth−1 random change points the running M drops below everyone. An M that yields
  * (osyield, runtime·gosched, a failed lock) also drops, so a spinner cannot starve the thread
- * it waits for.
+ * it waits for. Change points count contested steps only — those run while another M could
+ * have run instead — so that a long stretch with one runnable M (a runtime's start-up) does
+ * not use them all up before there is a choice to make.
  */
 class Pct implements Strategy {
   private readonly rng: Rng;
   private prio = new Map<number, number>();
   private changePoints: number[];
   private low = 0;
+  /** Steps run so far while more than one M was runnable. */
+  private contested = 0;
+  /** The last pick was among several runnable Ms. */
+  private choice = false;
   constructor(seed: number, depth: number, horizon: number) {
     this.rng = new Rng(seed >>> 0);
     this.changePoints = Array.from({ length: Math.max(0, depth - 1) }, () => 1 + this.rng.below(horizon)).sort((a, b) => a - b);
@@ -87,28 +93,32 @@ class Pct implements Strategy {
     }
     return p;
   }
-  pick(runnable: Mach[], vm: Machine): { m: Mach; n: number } {
-    while (this.changePoints.length && this.changePoints[0] <= vm.steps) {
+  pick(runnable: Mach[]): { m: Mach; n: number } {
+    while (this.changePoints.length && this.changePoints[0] <= this.contested) {
       this.changePoints.shift();
       const top = runnable.reduce((a, b) => (this.priority(b) > this.priority(a) ? b : a));
       this.prio.set(top.id, --this.low);
     }
     const m = runnable.reduce((a, b) => (this.priority(b) > this.priority(a) ? b : a));
-    const next = this.changePoints.length ? this.changePoints[0] - vm.steps : 1000;
+    this.choice = runnable.length > 1;
+    const next = this.changePoints.length ? this.changePoints[0] - this.contested : 1000;
     return { m, n: Math.max(1, Math.min(next, 1000)) };
   }
-  after(m: Mach, _steps: number, yielded: boolean): void {
+  after(m: Mach, steps: number, yielded: boolean): void {
+    if (this.choice) this.contested += steps;
     if (yielded || m.block) this.prio.set(m.id, --this.low);
   }
   save(): unknown {
-    return { rng: this.rng.state, prio: [...this.prio], cp: this.changePoints.slice(), low: this.low };
+    return { rng: this.rng.state, prio: [...this.prio], cp: this.changePoints.slice(), low: this.low, contested: this.contested, choice: this.choice };
   }
   load(s: unknown): void {
-    const x = s as { rng: number; prio: [number, number][]; cp: number[]; low: number };
+    const x = s as { rng: number; prio: [number, number][]; cp: number[]; low: number; contested: number; choice: boolean };
     this.rng.state = x.rng;
     this.prio = new Map(x.prio);
     this.changePoints = x.cp.slice();
     this.low = x.low;
+    this.contested = x.contested;
+    this.choice = x.choice;
   }
 }
 
