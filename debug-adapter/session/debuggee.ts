@@ -350,7 +350,7 @@ export class Debuggee {
     const meta = this.program.code.funcs[fr.fn];
     if (span === undefined || meta.nosplit || !this.preemptible(m, g)) return;
     const text = `race window: g${this.vm.goid(g)} owns span ${hex(span)} (H−1) and reaches a preemption point, the prologue of ${meta.name}, while preemptible (m->locks == 0) on M${m.id}`;
-    this.pending = { reason: 'exception', description: text, text, mId: m.id, exception: { id: 'race-window', description: text } };
+    this.pending = { reason: 'exception', description: text, text, mId: m.id, gIndex: g.id, exception: { id: 'race-window', description: text } };
   }
 
   private onPreemptRequest(g: Gor, by: string): void {

@@ -244,13 +244,24 @@ export class SweepScopeSession extends DebugSession {
     const d = this.dbg();
     this.frames?.reset();
     this.variables?.reset();
-    const m = stop.mId !== undefined ? d.vm.ms[stop.mId] : undefined;
-    const threadId = m ? d.threads.mThreadId(m) : stop.gIndex !== undefined && d.vm.gs[stop.gIndex] ? d.threads.gThreadId(d.vm.gs[stop.gIndex]) : d.threads.mThreadId(d.vm.cur);
-    const e = new StoppedEvent(stop.reason, threadId, stop.text) as DebugProtocol.StoppedEvent;
+    const e = new StoppedEvent(stop.reason, this.stoppedThread(stop), stop.text) as DebugProtocol.StoppedEvent;
     e.body.description = stop.description;
     e.body.allThreadsStopped = true;
     if (stop.hitBreakpointIds) e.body.hitBreakpointIds = stop.hitBreakpointIds;
     this.sendEvent(e);
+  }
+
+  /**
+   * The thread a stop focuses: the goroutine's, when the stop names one that has left the M it
+   * stopped on (a race window at the prologue where the runtime preempts the owner: by the
+   * time the stop is reported the owner waits on the run queue with its stack); else the M's.
+   */
+  private stoppedThread(stop: Stop): number {
+    const d = this.dbg();
+    const m = stop.mId !== undefined ? d.vm.ms[stop.mId] : undefined;
+    const g = stop.gIndex !== undefined ? d.vm.gs[stop.gIndex] : undefined;
+    if (g && (!m || m.exec !== g) && g.frames.length > 0) return d.threads.threadOfG(g);
+    return d.threads.mThreadId(m ?? d.vm.cur);
   }
 
   private restart(r: DebugProtocol.Response): void {
