@@ -1,8 +1,10 @@
-// Explorer benchmark: time to the first failure on the P8 race (median and worst over seeds,
-// per strategy), executions per second, bounded search on the fixed model (k = 1, k = 2, with
-// time caps), executions saved by state hashing and sleep sets against the plain bounded search
-// (same run, same program), two workers against one, and shrinking time. Targets from issue 6
-// are printed beside each number. EXPLORE_BENCH_SEEDS (default 100) and EXPLORE_BENCH_CAP_S
+// Explorer benchmark: time to the first failure on the P8 race (median and worst over seeds for
+// random and PCT; the exhaustive dpor strategy once, it is deterministic), executions per
+// second, bounded search on the fixed model (k = 1, k = 2, DPOR against hashing alone, with
+// time caps and CPU time beside wall time), executions saved by state hashing, sleep sets and
+// DPOR against the plain bounded search (same run, same program), two workers against one
+// (worker start-up measured apart), and shrinking time. Targets from issue 6 are printed
+// beside each number. EXPLORE_BENCH_SEEDS (default 100) and EXPLORE_BENCH_CAP_S
 // (per-measurement time cap, default 120) bound the run; what a cap cut short is said.
 import * as path from 'node:path';
 import type { Program } from '../debug-adapter/engine';
