@@ -145,9 +145,15 @@ export async function webviewWith(page: Page, selector: string, timeoutMs = 30_0
   const end = Date.now() + timeoutMs;
   for (;;) {
     for (const outer of await page.locator(selectors.webviewOuter).elementHandles()) {
-      const inner = await (await outer.contentFrame())?.$('#active-frame');
-      const frame = await inner?.contentFrame();
-      if (frame && (await frame.$(selector))) return frame;
+      try {
+        const inner = await (await outer.contentFrame())?.$('#active-frame');
+        const frame = await inner?.contentFrame();
+        if (frame && (await frame.$(selector))) return frame;
+      } catch (e) {
+        // a webview's frames are replaced while it loads or moves (another panel opened beside
+        // it): a detached frame is not the one we want; look again
+        if (!(e instanceof Error && /detached|Target (page, context or browser )?(has been )?closed|Execution context was destroyed/i.test(e.message))) throw e;
+      }
     }
     if (Date.now() > end) throw new Error(`no webview holding ${selector} within ${timeoutMs} ms`);
     await page.waitForTimeout(250);
