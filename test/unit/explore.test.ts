@@ -156,14 +156,15 @@ test('the exhaustive strategy (dpor, k = 0, 1, 2) finds a real consequence of th
   assert.ok(r.boundCompleted >= 0, 'bound 0 was covered first (iterative context bounding)');
 });
 
-test('on f8e4a2e (the scenario with one span: see smallRace) dpor with k = 1 completes and finds nothing', () => {
-  // k = 1 on the full scenario takes ~790 executions (~1 min of CPU) and k = 2 far more: the
-  // benchmark measures both; one span keeps U, V and T racing on a span with finalizers
-  const p = compile(smallRace(), 'f8e4a2e');
-  const r = explore(p, { strategy: 'dpor', preemptionBound: 1, timeLimitMs: 90_000 });
+test('on f8e4a2e (the scenario with one span: see smallRace) dpor with k = 2 completes on two workers and finds nothing', () => {
+  // k = 1 on the full scenario takes ~790 executions (~1 min of CPU) and k = 2 tens of
+  // thousands: the benchmark measures both; one span keeps U, V and T racing on a span with
+  // finalizers, and its k = 2 space (~2,700 executions) fits a test
+  const { p, parallel } = workersFor(smallRace(), 2, 'f8e4a2e');
+  const r = explore(p, { strategy: 'dpor', preemptionBound: 2, workers: 2, parallel, timeLimitMs: 300_000 });
   assert.equal(r.found, false, r.finding?.result.message);
   assert.equal(r.complete, true, r.coverage);
-  assert.equal(r.boundCompleted, 1);
+  assert.equal(r.boundCompleted, 2);
   assert.match(r.coverage, /the bounded space is exhausted/);
 });
 
@@ -249,15 +250,15 @@ test('compare: one schedule on both runtimes parts somewhere and each run says h
   assert.equal(c.b.outcome, 'exit', `f8e4a2e: ${c.b.message}`);
 });
 
-/** A runner of worker threads for a plain SimC program (runtime none). */
-function workersFor(file: string, gomaxprocs: number): { p: Program; parallel: ReturnType<typeof makeParallelRunner> } {
-  const p = compile(file, 'none');
+/** A runner of worker threads for a SimC program (plain, runtime none, unless told). */
+function workersFor(file: string, gomaxprocs: number, runtime = 'none'): { p: Program; parallel: ReturnType<typeof makeParallelRunner> } {
+  const p = compile(file, runtime);
   const sources: Record<string, string> = {};
   for (const f of p.files) {
     const text = fsLoader.read(f);
     if (text !== undefined) sources[f] = text;
   }
-  const rt = resolveRuntime('none');
+  const rt = resolveRuntime(runtime);
   assert.ok(!('error' in rt));
   return { p, parallel: makeParallelRunner({ runtimeFiles: rt.files, scenario: file, sources }, { gomaxprocs }) };
 }
