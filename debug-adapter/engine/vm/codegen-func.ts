@@ -10,6 +10,11 @@ import { decay, type FuncInfo, type LocalSym } from '../lang/checker';
 import { INT32, alignOf, promote, ptrTo, sizeOf, type IntType, type Type } from '../lang/types';
 import { ExprGen, conv, is64, type ExprContext } from './codegen-expr';
 
+/** The opening of a loop made native by structureLoop; loops holding one stay as they are. */
+const NATIVE_LOOP = 'for(;;){';
+/** Longer loop bodies stay in the dispatch switch (a native copy doubles their code). */
+const MAX_STRUCTURED_LINES = 80;
+
 /** Builtins that read the step count: their call site stores the live count (vm.slice) first. */
 const READS_CLOCK: ReadonlySet<string> = new Set(['runtime·nanotime']);
 
@@ -198,11 +203,13 @@ export class FunctionGen {
         return;
       }
       case 'while': {
+        const from = this.out.length;
         const top = this.stepLabel(s.loc);
         const end = this.label('jump');
         this.emit(`if(!(${this.condition(s.cond)}))${this.jump(end)}`);
         this.loop(end, top, () => this.stmt(s.body));
         this.emit(this.jump(top));
+        this.structureLoop(from, top);
         this.place(end);
         return;
       }
@@ -220,6 +227,7 @@ export class FunctionGen {
       }
       case 'for': {
         if (s.init) this.stmt(s.init);
+        const from = this.out.length;
         const top = this.stepLabel(s.cond?.loc ?? s.loc);
         const end = this.label('jump');
         if (s.cond) this.emit(`if(!(${this.condition(s.cond)}))${this.jump(end)}`);
@@ -231,6 +239,7 @@ export class FunctionGen {
           this.effect(s.post);
         }
         this.emit(this.jump(top));
+        this.structureLoop(from, top);
         this.place(end);
         return;
       }
@@ -287,6 +296,28 @@ export class FunctionGen {
         return;
       }
     }
+  }
+
+  /**
+   * Fast code only: turns an innermost loop, emitted from out[from] (its head, label `top`) to
+   * its jump back, into a native JavaScript loop entered at `top` — the same lines without their
+   * case labels inside `for(;;){…}`, so an iteration does not go through the dispatch switch —
+   * followed by the labelled lines as they were (minus the head), where a run resumes in the
+   * middle of the body (after a call, a yield, or the end of its slice) and which jump back to
+   * `top`. Every exit from the native loop is a `continue d` to a label, as before.
+   */
+  private structureLoop(from: number, top: number): void {
+    if (this.env.instrumented) return;
+    const lines = this.out.slice(from);
+    if (lines.length > MAX_STRUCTURED_LINES || lines.some((l) => l.includes(NATIVE_LOOP))) return;
+    const labelOnly = /^case \d+:$/;
+    const labelled = /^case (\d+):pc=\1;/;
+    const native = lines.slice(0, -1).filter((l) => !labelOnly.test(l)).map((l) => l.replace(/^case \d+:/, ''));
+    // the resumable copy starts at the first label after the head statement
+    const head = lines.findIndex((l, i) => i > 0 && (labelOnly.test(l) || labelled.test(l)));
+    const resumable = head < 0 ? [] : lines.slice(head);
+    this.out.length = from;
+    this.out.push(`case ${top}:${NATIVE_LOOP}`, ...native, '}', ...resumable);
   }
 
   private loop(brk: number, cont: number, body: () => void): void {
