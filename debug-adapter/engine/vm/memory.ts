@@ -177,7 +177,8 @@ export function snapshotMemory(mem: Memory, base: MemorySnapshot | undefined = m
     }
   }
   // one allocation for every page that changed (many small ArrayBuffers are slow to make)
-  const store = new Uint8Array(changed.length * PAGE_SIZE);
+  // every byte is written below: no need to zero it first
+  const store: Uint8Array = Buffer.allocUnsafeSlow(changed.length * PAGE_SIZE);
   changed.forEach((p, i) => {
     const copy = store.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
     copy.set(mem.u8.subarray(p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT));
