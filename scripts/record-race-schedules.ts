@@ -1,17 +1,16 @@
 // Records examples/schedules/finalizer-race.{A,B,C}.schedule.json on before-f8e4a2e (run it
 // again after a change to the scenario or the models: `node --import tsx
 // scripts/record-race-schedules.ts`). A and B are single-preemption schedules found with the
-// explorer: the default schedule, except that U's M is switched away from once, inside
-// MSpan_Sweep — at the first such step after which the run throws "gc: unswept span" (A), and
+// explorer's single-switch search (explore/single-switch.ts): the default schedule, except that
+// U's M is switched away from once, inside MSpan_Sweep — at the first such step after which the run throws "gc: unswept span" (A), and
 // at the first after which the heap oracle reports the published, half-finished sweep at G6
 // (B). C is GOMAXPROCS=1 with sysmon every 300 steps (V spins in EnsureSwept on U's span).
 // Each schedule is checked by a replay from step 0 before it is written.
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runProgram, type RunResult, type ScheduleRecord } from '../debug-adapter/engine';
-import { runPolicy, type Deviation } from '../debug-adapter/engine/explore/policy';
 import { encodeSchedule } from '../debug-adapter/engine/explore/schedule-file';
-import { EXPLORE_ORACLE, ExploreTarget } from '../debug-adapter/engine/explore/target';
+import { findSingleSwitch } from '../debug-adapter/engine/explore/single-switch';
 import { fsLoader } from '../debug-adapter/runtimes';
 import { compileScenario } from '../debug-adapter/runSupport';
 
@@ -26,35 +25,15 @@ function fail(message: string): never {
 const compiled = compileScenario(scenario, 'before-f8e4a2e', fsLoader);
 if (!compiled.ok) fail(compiled.error);
 const program = compiled.program;
-const target = new ExploreTarget(program, {});
-const vm = target.vm;
-const names = vm.code.funcs.map((f) => f.name);
-const stack = (t: number): string[] => vm.ms[t].exec.frames.map((f) => names[f.fn]);
-
-// every step of the default schedule where U's M, inside MSpan_Sweep, could be switched away from
-const candidates: Deviation[] = [];
-runPolicy(target, (p) => {
-  const frames = p.last >= 0 ? stack(p.last) : [];
-  const others = p.enabled & ~(1 << p.last);
-  if (frames.includes('U') && frames[frames.length - 1] === 'runtime·MSpan_Sweep' && others !== 0) {
-    candidates.push({ from: p.last, at: p.local[p.last], to: 31 - Math.clz32(others & -others), preemption: !p.free });
-  }
-  return p.preferred;
-}, () => false);
-
 function write(name: 'A' | 'B' | 'C', schedule: ScheduleRecord, check: RunResult, description: string): void {
   writeFileSync(path.join(examples, 'schedules', `finalizer-race.${name}.schedule.json`), encodeSchedule(schedule));
   console.log(`${name}: ${description} → ${check.outcome}: ${check.message}`);
 }
 
 function recordSingle(name: 'A' | 'B', fails: (r: RunResult) => boolean): void {
-  for (const d of candidates) {
-    runPolicy(target, (p) => (p.last === d.from && p.local[p.last] === d.at ? d.to : p.preferred), () => false);
-    const schedule = target.schedule();
-    const replayed = runProgram(program, { gomaxprocs: schedule.gomaxprocs, schedule, oracle: EXPLORE_ORACLE });
-    if (fails(replayed)) return write(name, schedule, replayed, `U's M${d.from} switched away from after ${d.at} steps`);
-  }
-  fail(`no single switch inside U's MSpan_Sweep gives schedule ${name}`);
+  const found = findSingleSwitch(program, { goroutine: 'U', function: 'runtime·MSpan_Sweep' }, fails);
+  if (!found) fail(`no single switch inside U's MSpan_Sweep gives schedule ${name}`);
+  write(name, found.schedule, found.replayed, `U's M${found.deviation.from} switched away from after ${found.deviation.at} steps`);
 }
 
 recordSingle('A', (r) => r.outcome === 'throw' && r.message === 'gc: unswept span');

@@ -1,6 +1,6 @@
 // A race window at the very prologue where the runtime preempts the owner: U is switched away
 // from right after its CAS in MSpan_EnsureSwept (a one-preemption schedule made here with the
-// explorer's policy runner), T's stop-the-world marks U, and U's next prologue — MSpan_Sweep's —
+// explorer's single-switch search), T's stop-the-world marks U, and U's next prologue — MSpan_Sweep's —
 // both opens the race window and takes U off its M. The stop must focus the thread that shows U
 // (its goroutine thread, since U waits on the run queue with its stack), with U's frames, going
 // forward and after reverse continue back to it.
@@ -9,10 +9,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { runProgram } from '../../debug-adapter/engine';
-import { runPolicy, type Deviation } from '../../debug-adapter/engine/explore/policy';
 import { encodeSchedule } from '../../debug-adapter/engine/explore/schedule-file';
-import { EXPLORE_ORACLE, ExploreTarget } from '../../debug-adapter/engine/explore/target';
+import { findSingleSwitch } from '../../debug-adapter/engine/explore/single-switch';
 import { fsLoader } from '../../debug-adapter/runtimes';
 import { compileScenario } from '../../debug-adapter/runSupport';
 import { example, frames, launch, resumeTo, stopped } from './helpers';
@@ -23,29 +21,11 @@ const RACE = example('finalizer-race.simc');
 function scheduleAfterCas(): string {
   const compiled = compileScenario(RACE, 'before-f8e4a2e', fsLoader);
   if (!compiled.ok) throw new Error(compiled.error);
-  const target = new ExploreTarget(compiled.program, {});
-  const names = target.vm.code.funcs.map((f) => f.name);
-  const top = (t: number): string[] => target.vm.ms[t].exec.frames.map((f) => names[f.fn]);
-  const candidates: Deviation[] = [];
-  runPolicy(target, (p) => {
-    const frames = p.last >= 0 ? top(p.last) : [];
-    const others = p.enabled & ~(1 << p.last);
-    if (candidates.length < 20 && frames.includes('U') && frames[frames.length - 1] === 'runtime·MSpan_EnsureSwept' && others !== 0) {
-      candidates.push({ from: p.last, at: p.local[p.last], to: 31 - Math.clz32(others & -others), preemption: !p.free });
-    }
-    return p.preferred;
-  }, () => false);
-  for (const d of candidates) {
-    runPolicy(target, (p) => (p.last === d.from && p.local[p.last] === d.at ? d.to : p.preferred), () => false);
-    const schedule = target.schedule();
-    const r = runProgram(compiled.program, { gomaxprocs: schedule.gomaxprocs, schedule, oracle: EXPLORE_ORACLE });
-    if (r.outcome === 'throw' && r.message === 'gc: unswept span') {
-      const file = path.join(mkdtempSync(path.join(tmpdir(), 'sweepscope-race-')), 'after-cas.schedule.json');
-      writeFileSync(file, encodeSchedule(schedule));
-      return file;
-    }
-  }
-  throw new Error('no single switch right after U\'s CAS gives "gc: unswept span"');
+  const found = findSingleSwitch(compiled.program, { goroutine: 'U', function: 'runtime·MSpan_EnsureSwept' }, (r) => r.outcome === 'throw' && r.message === 'gc: unswept span');
+  if (!found) throw new Error('no single switch right after U\'s CAS gives "gc: unswept span"');
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'sweepscope-race-')), 'after-cas.schedule.json');
+  writeFileSync(file, encodeSchedule(found.schedule));
+  return file;
 }
 
 test('a race window where the runtime preempts the owner focuses the owner, with its frames, forward and back', { timeout: 240_000 }, async () => {

@@ -3,14 +3,9 @@
 // (`int32 count; /* the count */` documents count, not the declaration below it), nor, for a
 // declaration starting after other code on its line, the comment above that line — as clangd.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import { LspClient, positionOf } from './lspClient';
+import { test } from 'node:test';
+import { openedDocument } from './lspClient';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-lsp-docs-'));
-const file = path.join(dir, 'docs.simc');
 const TEXT = `int32 count; /* the count */
 int32 total;
 int32 spare; // spare room
@@ -37,23 +32,7 @@ main(void)
 }
 `;
 
-let client: LspClient;
-before(async () => {
-  client = await LspClient.start();
-  assert.deepEqual(await client.open(file, TEXT), [], 'the test program is valid');
-});
-after(async () => {
-  await client.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** The hover text at the first occurrence of a needle (plus an offset). */
-async function hoverOn(needle: string, offset = 0): Promise<string> {
-  const p = positionOf(TEXT, needle, offset, 0);
-  const h = await client.at<{ contents: { value: string } } | null>('textDocument/hover', file, p.line, p.character);
-  assert.ok(h, `a hover on ${needle}`);
-  return h.contents.value;
-}
+const hoverOn = openedDocument('docs.simc', TEXT).hover;
 
 test("a global after a code line with a trailing /* */ comment does not get that comment", async () => {
   const v = await hoverOn('total = count', 0);

@@ -2,14 +2,9 @@
 // the definition is shown as written and every macro's value is still computed (the macro
 // table's text, re-read to compute values, keeps each constant's spelling).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { after, before, test } from 'node:test';
-import { LspClient, positionOf } from './lspClient';
+import { test } from 'node:test';
+import { openedDocument } from './lspClient';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-lsp-macros-'));
-const file = path.join(dir, 'chars.simc');
 const TEXT = `#define NL '\\n'
 #define AP '\\''
 #define Q '"'
@@ -24,22 +19,7 @@ main(void)
 }
 `;
 
-let client: LspClient;
-before(async () => {
-  client = await LspClient.start();
-  assert.deepEqual(await client.open(file, TEXT), [], 'the test program is valid');
-});
-after(async () => {
-  await client.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function hoverOn(needle: string): Promise<string> {
-  const p = positionOf(TEXT, needle);
-  const h = await client.at<{ contents: { value: string } } | null>('textDocument/hover', file, p.line, p.character);
-  assert.ok(h, `a hover on ${needle}`);
-  return h.contents.value;
-}
+const hoverOn = openedDocument('chars.simc', TEXT).hover;
 
 test('a plain macro keeps its computed value next to macros holding escaped character constants', async () => {
   const v = await hoverOn('TWO +');

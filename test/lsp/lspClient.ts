@@ -2,8 +2,12 @@
 // (dist/server.js --stdio), speaks JSON-RPC to it with vscode-jsonrpc, answers its
 // workspace/configuration and registerCapability requests, collects published diagnostics and
 // log messages, and can write raw bytes to its stdin to test malformed input.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 
@@ -176,4 +180,30 @@ export function positionOf(text: string, needle: string, offset = 0, n = 0): Pos
   const before = text.slice(0, idx);
   const line = before.split('\n').length - 1;
   return { line, character: idx - (before.lastIndexOf('\n') + 1) };
+}
+
+/**
+ * A test file's one valid document, opened in a server started before its tests and stopped
+ * after them; `hover` gives the hover text at the first occurrence of a needle (plus an offset).
+ */
+export function openedDocument(fileName: string, text: string): { hover(needle: string, offset?: number): Promise<string> } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-lsp-'));
+  const file = path.join(dir, fileName);
+  let client: LspClient;
+  before(async () => {
+    client = await LspClient.start();
+    assert.deepEqual(await client.open(file, text), [], 'the test program is valid');
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    async hover(needle: string, offset = 0): Promise<string> {
+      const p = positionOf(text, needle, offset);
+      const h = await client.at<{ contents: { value: string } } | null>('textDocument/hover', file, p.line, p.character);
+      assert.ok(h, `a hover on ${needle}`);
+      return h.contents.value;
+    },
+  };
 }
