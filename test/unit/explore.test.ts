@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import { attachOracle, Machine, type Program, type ScheduleRecord } from '../../debug-adapter/engine';
 import { BoundedSearch, UNBOUNDED } from '../../debug-adapter/engine/explore/bounded';
 import { compareRuns } from '../../debug-adapter/engine/explore/compare';
+import { RaceAnalysis } from '../../debug-adapter/engine/explore/races';
 import { explore } from '../../debug-adapter/engine/explore/explorer';
 import { makeParallelRunner } from '../../debug-adapter/engine/explore/parallel';
 import { encodeSchedule, replaySchedule } from '../../debug-adapter/engine/explore/schedule-file';
@@ -74,6 +75,28 @@ function replayedTwice(p: Program, schedule: ScheduleRecord): string[] {
   assert.deepEqual(events(), first, 'two replays of the same schedule differ');
   return first;
 }
+
+test('race analysis: clocks sized for 2 Ms widen when a third M appears and report the same races as clocks sized for 8', () => {
+  // random access streams over a few words: 3 Ms, M2 first appearing halfway through
+  let seed = 7;
+  const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  for (let run = 0; run < 50; run++) {
+    const steps = 200;
+    const threads = Int8Array.from({ length: steps }, (_, j) => (j < steps / 2 ? rnd(2) : rnd(3)));
+    const lists = Array.from(threads, () => Int32Array.from({ length: 2 * (1 + rnd(3)) }, (_, k) => (k % 2 === 0 ? 100 + rnd(6) : rnd(2))));
+    const racesOf = (a: RaceAnalysis): string[] => {
+      const found: string[] = [];
+      a.reset();
+      lists.forEach((l, j) => a.step(j, threads[j], l, 0, l.length, (i, q) => void found.push(`${i}<${j}:M${q}`)));
+      return found;
+    };
+    const wide = racesOf(new RaceAnalysis(8));
+    const narrow = new RaceAnalysis(2);
+    assert.deepEqual(racesOf(narrow), wide, `run ${run}: widened analysis differs`);
+    assert.deepEqual(racesOf(narrow), wide, `run ${run}: after a reset, the widened analysis differs`);
+    if (run === 0) assert.ok(wide.length > 0, 'the streams have races');
+  }
+});
 
 test('reductions are sound: hashing under a bound, sleep sets + hashing without one, find exactly the plain search’s outcomes', () => {
   const litmus = compile(prog('litmus.simc'), 'none');

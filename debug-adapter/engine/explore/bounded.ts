@@ -121,7 +121,7 @@ export function outcomeKey(r: RunResult): string {
 export class BoundedSearch {
   private stack: Point[] = [];
   private readonly table: StateTable | null;
-  private readonly races = new RaceAnalysis();
+  private readonly races: RaceAnalysis;
   /** Points popped off the stack, for reuse. */
   private readonly spare: Point[] = [];
   private pool = new Int32Array(1 << 20);
@@ -141,6 +141,7 @@ export class BoundedSearch {
     private readonly o: BoundedOptions,
   ) {
     this.table = o.hashing ? new StateTable() : null;
+    this.races = new RaceAnalysis(Math.max(2, target.vm.ms.length));
     this.sleepOn = o.por && o.bound >= UNBOUNDED;
     this.dpor = o.dpor === true && !this.sleepOn;
     this.report = { executions: 0, complete: false, outcomes: new Map(), prunedByHash: 0, sleepBlocked: 0, overBound: 0, firstPoints: 0 };

@@ -4,8 +4,12 @@
 // without reporting (M/G/P structs, the scheduler struct, goroutine stacks, frames, run queue).
 // Visited states live in StateTable, an open-addressing table in typed arrays.
 import type { Machine } from '../vm/machine';
-import { PAGE_SHIFT } from '../vm/memory';
+import { PAGE_SHIFT as MEMORY_PAGE_SHIFT } from '../vm/memory';
 import { Footprint } from './access';
+
+// A module-local copy of a constant read on every memory access: unbundled (tests, benchmarks),
+// a read of another module's export is a getter call.
+const PAGE_SHIFT = MEMORY_PAGE_SHIFT;
 
 const mixA = (w: number, v: number): number => {
   let h = Math.imul(w ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(v ^ 0x7f4a7c15, 0xc2b2ae35);

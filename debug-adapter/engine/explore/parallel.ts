@@ -54,9 +54,9 @@ export interface WorkerReply {
  * TypeScript sources, worker.ts through tsx) and turns a failure to load into an error reply,
  * so the waiting main thread hears of it.
  */
-export function workerBootstrap(): string {
-  const ts = __filename.endsWith('.ts');
-  const file = ts ? path.join(__dirname, 'worker.ts') : path.join(__dirname, 'explore-worker.js');
+export function workerBootstrap(script?: string): string {
+  const ts = script === undefined && __filename.endsWith('.ts');
+  const file = script ?? (ts ? path.join(__dirname, 'worker.ts') : path.join(__dirname, 'explore-worker.js'));
   const tsx = ['tsx', 'cjs'].join('/'); // resolved at run time, never bundled
   const pre = ts ? `require(${JSON.stringify(require.resolve(tsx))});` : '';
   return `const { workerData } = require('node:worker_threads');
@@ -72,15 +72,20 @@ export interface ProgramSources {
   sources: Record<string, string>;
 }
 
-export function makeParallelRunner(program: ProgramSources, target: TargetOptions): ParallelRunner {
-  return (spec: SearchSpec, limits: ParallelLimits): SearchOutcome => runWorkers(program, target, spec, limits);
+/**
+ * `workerScript`: the worker module to load (default: the bundle next to this one, or worker.ts
+ * through tsx when running from the sources); the benchmark names dist/explore-worker.js so
+ * that it measures the workers users run.
+ */
+export function makeParallelRunner(program: ProgramSources, target: TargetOptions, workerScript?: string): ParallelRunner {
+  return (spec: SearchSpec, limits: ParallelLimits): SearchOutcome => runWorkers(program, target, spec, limits, workerScript);
 }
 
-function runWorkers(program: ProgramSources, target: TargetOptions, spec: SearchSpec, limits: ParallelLimits): SearchOutcome {
+function runWorkers(program: ProgramSources, target: TargetOptions, spec: SearchSpec, limits: ParallelLimits, workerScript?: string): SearchOutcome {
   const rounds = spec.strategy === 'dpor' ? spec.bound + 1 : 0;
   const shared = new SharedArrayBuffer(4 * (S_QUEUES + rounds * sharedQueueSlots(QUEUE_POINTS)));
   const s = new Int32Array(shared);
-  const bootstrap = workerBootstrap();
+  const bootstrap = workerBootstrap(workerScript);
   const started: { worker: Worker; port: MessagePort; reply?: WorkerReply }[] = [];
   for (let i = 0; i < limits.workers; i++) {
     const { port1, port2 } = new MessageChannel();

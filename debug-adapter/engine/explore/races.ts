@@ -8,8 +8,6 @@
 /** Ms the analysis tracks (ids 0..MAX_THREADS−1). */
 export const MAX_THREADS = 8;
 const NT = MAX_THREADS;
-/** Per word: [last write, last read by M 0..NT−1] (step indices, −1 none). */
-const REC = NT + 1;
 
 /** Word → record index, open addressing; `clear()` is O(1) (a new generation). */
 class WordTable {
@@ -60,18 +58,31 @@ class WordTable {
 
 export class RaceAnalysis {
   private readonly words = new WordTable();
-  private recs = new Int32Array(REC * 4096);
-  /** Each M's current vector clock: threadClock[t·NT … t·NT+NT). */
-  private readonly threadClock = new Int32Array(NT * NT);
-  /** Vector clock of the step at depth j: clocks[j·NT … j·NT+NT). */
-  private clocks = new Int32Array(NT * 4096);
+  /** Per word record: [last write, last read by M 0..nt−1] (step indices, −1 none). */
+  private rec: number;
+  private recs: Int32Array;
+  /** Each M's current vector clock: threadClock[t·nt … t·nt+nt). */
+  private threadClock: Int32Array;
+  /** Vector clock of the step at depth j: clocks[j·nt … j·nt+nt). */
+  private clocks: Int32Array;
   /** The M of the step at depth j. */
   private stepThread = new Int8Array(4096);
-  private readonly joins: number[] = [];
+  /** Earlier steps of other Ms the step being processed touches a word of (its clock joins theirs). */
+  private joins: Int32Array = new Int32Array(64);
   /** The record index of each access of the step being processed. */
-  private slots = new Int32Array(256);
-  /** 1 + the highest M id seen (loops over Ms stop there). */
-  private nt = 1;
+  private slots: Int32Array = new Int32Array(256);
+
+  /**
+   * `nt`: the Ms expected (ids 0..nt−1; clocks have one entry per M, so fewer is faster). An M
+   * started later widens every record; more than MAX_THREADS is refused.
+   */
+  constructor(private nt: number = NT) {
+    if (nt > NT) throw new Error(`explorer: ${nt} Ms are more than the ${NT} threads the search tracks`);
+    this.rec = nt + 1;
+    this.recs = new Int32Array(this.rec * 4096);
+    this.threadClock = new Int32Array(nt * nt);
+    this.clocks = new Int32Array(nt * 4096);
+  }
 
   reset(): void {
     this.words.clear();
@@ -84,68 +95,97 @@ export class RaceAnalysis {
    * Steps must come in order j = 0, 1, 2, … since the last reset.
    */
   step(j: number, p: number, pool: Int32Array, a0: number, a1: number, race: ((i: number, p: number) => void) | null): void {
-    if (p >= NT) throw new Error(`explorer: M${p} is beyond the ${NT} threads the search tracks`);
-    this.room(j);
-    if (p >= this.nt) this.nt = p + 1;
+    if (p >= this.nt) this.widen(p + 1);
     const nt = this.nt;
-    const cp = p * NT;
+    this.room(j);
+    const cp = p * nt;
     const tc = this.threadClock;
     const clocks = this.clocks;
-    const joins = this.joins;
-    joins.length = 0;
+    const stepThread = this.stepThread;
     if (((a1 - a0) >> 1) > this.slots.length) this.slots = new Int32Array(a1 - a0);
     const slots = this.slots;
+    let joins = this.joins;
+    let nj = 0;
     for (let k = a0; k < a1; k += 2) {
       const s = this.recordOf(pool[k]);
       slots[(k - a0) >> 1] = s;
-      this.candidate(this.recs[s], p, race);
-      if (pool[k + 1] !== 0) for (let q = 0; q < nt; q++) if (q !== p) this.candidate(this.recs[s + 1 + q], p, race);
+      // the last write, and (for a write) the last read of every other M
+      const last = pool[k + 1] !== 0 ? s + nt : s;
+      for (let r = s; r <= last; r++) {
+        const i = this.recs[r];
+        if (i < 0) continue;
+        const q = stepThread[i];
+        if (q === p) continue;
+        if (nj === joins.length) joins = this.growJoins();
+        joins[nj++] = i;
+        if (race !== null && clocks[i * nt + q] > tc[cp + q]) race(i, p);
+      }
     }
     let joined = -1;
-    for (const i of joins) {
+    for (let x = 0; x < nj; x++) {
+      const i = joins[x];
       if (i === joined) continue;
       joined = i;
-      for (let q = 0; q < nt; q++) if (clocks[i * NT + q] > tc[cp + q]) tc[cp + q] = clocks[i * NT + q];
+      const ci = i * nt;
+      for (let q = 0; q < nt; q++) if (clocks[ci + q] > tc[cp + q]) tc[cp + q] = clocks[ci + q];
     }
     tc[cp + p] = j + 1;
-    for (let q = 0; q < NT; q++) clocks[j * NT + q] = tc[cp + q];
-    this.stepThread[j] = p;
+    const cj = j * nt;
+    for (let q = 0; q < nt; q++) clocks[cj + q] = tc[cp + q];
+    stepThread[j] = p;
     const recs = this.recs;
     for (let k = a0; k < a1; k += 2) {
       const s = slots[(k - a0) >> 1];
       if (pool[k + 1] !== 0) {
-        recs.fill(-1, s + 1, s + 1 + nt);
         recs[s] = j;
+        for (let q = 1; q <= nt; q++) recs[s + q] = -1;
       } else recs[s + 1 + p] = j;
     }
+  }
+
+  /** Room for `n` Ms: every clock and record re-laid with the wider stride (a new M is rare). */
+  private widen(n: number): void {
+    if (n > NT) throw new Error(`explorer: M${n - 1} is beyond the ${NT} threads the search tracks`);
+    const old = this.nt;
+    const relay = (a: Int32Array, rows: number, from: number, to: number, pad: number): Int32Array => {
+      const b = new Int32Array(Math.max(rows, 1) * to);
+      b.fill(pad);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < from; c++) b[r * to + c] = a[r * from + c];
+      return b;
+    };
+    this.clocks = relay(this.clocks, this.clocks.length / old, old, n, 0);
+    const tc = new Int32Array(n * n);
+    for (let t = 0; t < old; t++) for (let c = 0; c < old; c++) tc[t * n + c] = this.threadClock[t * old + c];
+    this.threadClock = tc;
+    this.recs = relay(this.recs, this.recs.length / (old + 1), old + 1, n + 1, -1);
+    this.nt = n;
+    this.rec = n + 1;
+  }
+
+  private growJoins(): Int32Array {
+    const n = new Int32Array(this.joins.length * 2);
+    n.set(this.joins);
+    this.joins = n;
+    return n;
   }
 
   /** The record of word w (made empty when new). */
   private recordOf(w: number): number {
     const before = this.words.size;
-    const s = this.words.getOrAdd(w) * REC;
+    const s = this.words.getOrAdd(w) * this.rec;
     if (this.words.size !== before) {
-      if (s + REC > this.recs.length) {
+      if (s + this.rec > this.recs.length) {
         const n = new Int32Array(this.recs.length * 2);
         n.set(this.recs);
         this.recs = n;
       }
-      this.recs.fill(-1, s, s + REC);
+      for (let r = s; r < s + this.rec; r++) this.recs[r] = -1;
     }
     return s;
   }
 
-  /** Earlier step i (if any) touched the word: a race unless it happens before p's step. */
-  private candidate(i: number, p: number, race: ((i: number, p: number) => void) | null): void {
-    if (i < 0) return;
-    const q = this.stepThread[i];
-    if (q === p) return;
-    this.joins.push(i);
-    if (race && this.clocks[i * NT + q] > this.threadClock[p * NT + q]) race(i, p);
-  }
-
   private room(j: number): void {
-    if ((j + 1) * NT > this.clocks.length) {
+    if ((j + 1) * this.nt > this.clocks.length) {
       const n = new Int32Array(this.clocks.length * 2);
       n.set(this.clocks);
       this.clocks = n;

@@ -4,10 +4,16 @@
 // visible one. It records each step's access list (for dependence) and feeds the incremental
 // memory hash (for state fingerprints). Local means: the executing goroutine's own stack.
 import type { Listener, Machine } from '../vm/machine';
-import { ACCESS_WRITE } from '../vm/instantiate';
+import { ACCESS_WRITE as WRITE_FLAG } from '../vm/instantiate';
 import type { Frame, Gor, Mach } from '../vm/threads';
-import { A_READ, A_WRITE, SCHED_READERS, SCHED_WRITERS, SYS_WRITERS, W_OUTPUT, W_RUNQ, W_SCHED, W_SYS, type AccessList } from './access';
+import { A_READ as READ_KIND, A_WRITE as WRITE_KIND, SCHED_READERS, SCHED_WRITERS, SYS_WRITERS, W_OUTPUT, W_RUNQ, W_SCHED, W_SYS, type AccessList } from './access';
 import type { MemoryHash } from './fingerprint';
+
+// Module-local copies of constants read on every memory access: unbundled (tests, benchmarks),
+// a read of another module's export is a getter call.
+const ACCESS_WRITE = WRITE_FLAG;
+const A_READ = READ_KIND;
+const A_WRITE = WRITE_KIND;
 
 /** How a statement label is classified (by the builtin it calls, if any). */
 const enum LabelClass { Plain = 0, SchedWrite = 1, SchedRead = 2, Sys = 3, Output = 4, Unlock = 5, StopWorld = 6, Yield = 7 }

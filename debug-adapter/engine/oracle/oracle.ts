@@ -5,12 +5,16 @@
 // freelist, or ref/nfree drifting from the real counts, before the runtime notices or when it
 // never does. A violation ends the run with outcome `invariant`.
 import type { FunctionLocation } from '../api';
-import { ACCESS_WRITE } from '../vm/instantiate';
+import { ACCESS_WRITE as WRITE_FLAG } from '../vm/instantiate';
 import type { Listener, Machine } from '../vm/machine';
 import { DATA_BASE, hex } from '../vm/memory';
 import { type Frame, type Mach, PStatus } from '../vm/threads';
 import { type HeapView, MSpanInUse, PAGE_SHIFT, type SpanInfo } from './heap-view';
 import { SweepObserver, type Ownership, type SweepEvent } from './sweep-observer';
+
+// A module-local copy of a constant read on every memory access: unbundled (tests, benchmarks),
+// a read of another module's export is a getter call.
+const ACCESS_WRITE = WRITE_FLAG;
 
 const FLAG_NOSCAN = 1;
 

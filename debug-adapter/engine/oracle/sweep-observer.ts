@@ -3,10 +3,14 @@
 // sweep path P1–P8 of go-2014-sweep.md §3 the writer is on (read from its call stack), and
 // whether the owner could be preempted at that moment (the newstack test of §4). The debugger's
 // sweepgen and race-window filters and the per-path tests are built on it.
-import { ACCESS_ATOMIC, ACCESS_WRITE } from '../vm/instantiate';
+import { ACCESS_ATOMIC, ACCESS_WRITE as WRITE_FLAG } from '../vm/instantiate';
 import type { Listener, Machine } from '../vm/machine';
 import { type Gor, GStatus, type Mach, PStatus } from '../vm/threads';
 import { HeapView } from './heap-view';
+
+// A module-local copy of a constant read on every memory access: unbundled (tests, benchmarks),
+// a read of another module's export is a getter call.
+const ACCESS_WRITE = WRITE_FLAG;
 
 export type SweepPath = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7' | 'P8';
 
