@@ -5,8 +5,11 @@
 // DPOR against the plain bounded search (same run, same program), two workers against one
 // (worker start-up measured apart), and shrinking time. Targets from issue 6 are printed
 // beside each number. EXPLORE_BENCH_SEEDS (default 100) and EXPLORE_BENCH_CAP_S
-// (per-measurement time cap, default 120) bound the run; what a cap cut short is said.
+// (per-measurement time cap, default 120) bound the run; what a cap cut short is said;
+// EXPLORE_BENCH_PARTS picks parts (see `part`).
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Program } from '../debug-adapter/engine';
 import { BoundedSearch, UNBOUNDED } from '../debug-adapter/engine/explore/bounded';
 import { explore } from '../debug-adapter/engine/explore/explorer';
@@ -25,6 +28,9 @@ const litmus = path.join(root, 'test', 'programs', 'explore', 'litmus.simc');
 const lost = path.join(root, 'test', 'programs', 'explore', 'lost-update.simc');
 const SEEDS = Number(process.env.EXPLORE_BENCH_SEEDS ?? 100);
 const CAP = Number(process.env.EXPLORE_BENCH_CAP_S ?? 120) * 1000;
+const PARTS = process.env.EXPLORE_BENCH_PARTS?.split(',');
+/** EXPLORE_BENCH_PARTS=first,savings,shrink,workers,bounded,dpor runs only those parts (default all). */
+const part = (name: string): boolean => !PARTS || PARTS.includes(name);
 
 function compile(file: string, runtime: string): Program {
   const c = compileScenario(file, runtime, fsLoader);
@@ -120,6 +126,16 @@ function savings(): void {
   }
 }
 
+/**
+ * The worker bundle users run (dist/explore-worker.js), built now: the benchmark measures the
+ * shipped code, not the sources through tsx.
+ */
+function workerBundle(): string {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr || r.stdout}`);
+  return path.join(root, 'dist', 'explore-worker.js');
+}
+
 /** A runner of worker threads for the finalizer race on `runtime` (the source texts handed to each worker). */
 function raceWorkers(runtime: string): { program: Program; parallel: ReturnType<typeof makeParallelRunner> } {
   const program = compile(race, runtime);
@@ -130,35 +146,67 @@ function raceWorkers(runtime: string): { program: Program; parallel: ReturnType<
     const t = fsLoader.read(f);
     if (t !== undefined) sources[f] = t;
   }
-  return { program, parallel: makeParallelRunner({ runtimeFiles: rt.files, scenario: race, sources }, { gomaxprocs: 2 }) };
+  return { program, parallel: makeParallelRunner({ runtimeFiles: rt.files, scenario: race, sources }, { gomaxprocs: 2 }, workerBundle()) };
 }
 
-function workers(): void {
-  // the dpor strategy with k = 1 on the fixed model: a complete search of a few hundred
-  // executions; one worker is this thread, two are worker threads sharing the work list
-  const { program: p, parallel } = raceWorkers('f8e4a2e');
-  const time = (w: number, executions?: number): { ms: number; executions: number; complete: boolean } => {
+/**
+ * What this machine allows: the same plain loop alone in one worker and in two workers at once,
+ * compute-bound and memory-bound (random updates of an 8 MiB array). A search that touches
+ * megabytes per execution cannot scale better than the memory-bound loop does.
+ */
+async function machineCeiling(): Promise<void> {
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+const t = performance.now(); let x = 0;
+if (workerData === 'compute') { for (let i = 0; i < 3e8; i++) x = (x + Math.imul(i, 2654435761)) | 0; }
+else { const a = new Int32Array(1 << 21); for (let r = 0; r < 60; r++) for (let i = 0; i < a.length; i++) { const j = Math.imul(i, 40503) & (a.length - 1); a[j] = (a[j] + i) | 0; x ^= a[(j * 7) & (a.length - 1)]; } }
+parentPort.postMessage(x);`;
+  const run = (kind: string, n: number): Promise<number> => {
     const t = Date.now();
-    const r = explore(p, { strategy: 'dpor', preemptionBound: 1, workers: w, parallel, executions, timeLimitMs: CAP });
+    return Promise.all(Array.from({ length: n }, () => new Promise<void>((done, fail) => {
+      const w = new Worker(code, { eval: true, workerData: kind });
+      w.once('message', () => void w.terminate().then(() => done()));
+      w.once('error', fail);
+    }))).then(() => Date.now() - t);
+  };
+  for (const kind of ['compute', 'memory']) {
+    const one = await run(kind, 1);
+    const two = await run(kind, 2);
+    row(`machine ceiling, ${kind}-bound loop: 2 workers vs 1`, `${((2 * one) / two).toFixed(2)}x`, `one loop ${ms(one)}, two at once ${ms(two)} (2 cores)`);
+  }
+}
+
+async function workers(): Promise<void> {
+  // the dpor strategy with k = 1 on the fixed model: a complete search of a few hundred
+  // executions, by one and by two worker threads sharing the work list (the same start-up:
+  // each worker compiles the program and runs to the root), and by this thread alone
+  const { program: p, parallel } = raceWorkers('f8e4a2e');
+  const spec: SearchSpec = { strategy: 'dpor', bound: 1, seed: 1, pctDepth: PCT_DEPTH, por: true, hashing: true, horizon: 1 };
+  const inWorkers = (w: number, executions = Number.MAX_SAFE_INTEGER): { ms: number; executions: number; complete: boolean } => {
+    const t = Date.now();
+    const r = parallel(spec, { executions, deadline: t + CAP, workers: w, cancelled: () => false, onExecutions: () => {} });
     return { ms: Date.now() - t, executions: r.executions, complete: r.complete };
   };
-  // start-up: compile the program in each worker and run it to the root, plus one execution
-  const startup = time(2, 1);
-  const one = time(1);
-  const two = time(2);
-  row('dpor k = 1 on f8e4a2e (finalizer race): 1 worker (this thread)', ms(one.ms), `${one.executions} executions, complete ${one.complete}`);
-  row('same, 2 worker threads', ms(two.ms), `${two.executions} executions, complete ${two.complete}; speed-up ${(one.ms / two.ms).toFixed(2)}x with start-up (target >= 1.7x)`);
-  row('worker start-up (2 workers, run stopped after 1 execution)', ms(startup.ms), `speed-up without it ${(one.ms / Math.max(1, two.ms - startup.ms)).toFixed(2)}x; the machine's load from other processes inflates every wall time here`);
+  const startup = inWorkers(2, 1);
+  const t = Date.now();
+  const here = explore(p, { strategy: 'dpor', preemptionBound: 1, workers: 1, timeLimitMs: CAP, shrink: false });
+  const hereMs = Date.now() - t;
+  const one = inWorkers(1);
+  const two = inWorkers(2);
+  row('dpor k = 1 on f8e4a2e (finalizer race): this thread', ms(hereMs), `${here.executions} executions, complete ${here.complete}`);
+  row('same, 1 worker thread', ms(one.ms), `${one.executions} executions, complete ${one.complete}`);
+  row('same, 2 worker threads', ms(two.ms), `${two.executions} executions, complete ${two.complete}; speed-up ${(one.ms / two.ms).toFixed(2)}x over 1 worker, ${(hereMs / two.ms).toFixed(2)}x over this thread (target >= 1.7x)`);
+  row('worker start-up (2 workers, stopped after 1 execution)', ms(startup.ms), `speed-up over 1 worker without it ${((one.ms - startup.ms) / Math.max(1, two.ms - startup.ms)).toFixed(2)}x`);
   // random seeds on the race: executions per second with 1 and 2 workers for a fixed time
   const rate = (w: number): number => {
-    const t = Date.now();
+    const t0 = Date.now();
     const rep = explore(p, { strategy: 'random', workers: w, parallel, timeLimitMs: 30_000, shrink: false });
-    return rep.executions / ((Date.now() - t) / 1000);
+    return rep.executions / ((Date.now() - t0) / 1000);
   };
   const r1 = rate(1);
   const r2 = rate(2);
   row('random walk on f8e4a2e (no failures): executions/s, 1 worker', r1.toFixed(2));
   row('same, 2 workers', r2.toFixed(2), `speed-up ${(r2 / r1).toFixed(2)}x (includes each worker's start-up)`);
+  await machineCeiling();
 }
 
 function shrinking(): void {
@@ -176,16 +224,16 @@ function shrinking(): void {
   row('shrinking, finalizer-race random seed 1', ms(Date.now() - t1), `${found.failure.preemptions} → ${s.run.preemptions} preemption(s), ${s.executions} executions, certified ${s.certified}; target < 1 s`);
 }
 
-export function run(): void {
+export async function run(): Promise<void> {
   const p = compile(race, 'before-f8e4a2e');
   const t = Date.now();
   const target = new ExploreTarget(p, {});
   const base = runPolicy(target, (x) => x.preferred, () => false);
   row('setup: compile + run to the root + one default execution', ms(Date.now() - t), `${base.choicePoints} choice points`);
-  firstFailure(target, base.choicePoints);
-  savings();
-  shrinking();
-  workers();
-  boundedOnFixed();
-  exhaustiveOnBefore();
+  if (part('first')) firstFailure(target, base.choicePoints);
+  if (part('savings')) savings();
+  if (part('shrink')) shrinking();
+  if (part('workers')) await workers();
+  if (part('bounded')) boundedOnFixed();
+  if (part('dpor')) exhaustiveOnBefore();
 }

@@ -154,10 +154,17 @@ export class Machine implements AccessSink {
     if (needs && !this.instrumented) this.instrumented = instantiate(this.code.instrumentedSource, true, this.mem, this.builtins, this);
     this.active = needs && this.instrumented ? this.instrumented : this.fast;
     this.stmtListeners = this.listeners.filter((l) => l.onStatement);
-    this.stmtHook = needs ? (fr, label) => this.statementHook(fr, label) : null;
-    const calls = this.listeners.filter((l) => l.onCall);
-    this.callHook = calls.length ? (fr) => calls.forEach((l) => l.onCall?.(this.cur, fr)) : null;
+    // the same two functions every time: the compiled code's call sites stay monomorphic when
+    // listeners come and go (the explorer attaches a fresh oracle to every execution)
+    this.stmtHook = needs ? this.boundStatementHook : null;
+    this.callListeners = this.listeners.filter((l) => l.onCall);
+    this.callHook = this.callListeners.length ? this.boundCallHook : null;
   }
+  private callListeners: Listener[] = [];
+  private readonly boundStatementHook = (fr: Frame, label: number): boolean => this.statementHook(fr, label);
+  private readonly boundCallHook = (fr: Frame): void => {
+    for (const l of this.callListeners) l.onCall?.(this.cur, fr);
+  };
   access(addr: number, size: number, flags: number): void {
     for (const l of this.listeners) l.onAccess?.(addr, size, flags, this.cur);
   }
