@@ -8,6 +8,8 @@
 // (per-measurement time cap, default 120) bound the run; what a cap cut short is said;
 // EXPLORE_BENCH_PARTS picks parts (see `part`).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Program } from '../debug-adapter/engine';
@@ -21,6 +23,7 @@ import { shrink } from '../debug-adapter/engine/explore/shrink';
 import { ExploreTarget } from '../debug-adapter/engine/explore/target';
 import { fsLoader, resolveRuntime } from '../debug-adapter/runtimes';
 import { compileScenario } from '../debug-adapter/runSupport';
+import { writeSmallRace } from '../test/programs/explore/small-race';
 
 const root = path.resolve(__dirname, '..');
 const race = path.join(root, 'examples', 'finalizer-race.simc');
@@ -137,8 +140,8 @@ function workerBundle(): string {
 }
 
 /** A runner of worker threads for the finalizer race on `runtime` (the source texts handed to each worker). */
-function raceWorkers(runtime: string): { program: Program; parallel: ReturnType<typeof makeParallelRunner> } {
-  const program = compile(race, runtime);
+function raceWorkers(runtime: string, scenario = race): { program: Program; parallel: ReturnType<typeof makeParallelRunner> } {
+  const program = compile(scenario, runtime);
   const rt = resolveRuntime(runtime);
   if ('error' in rt) throw new Error(rt.error);
   const sources: Record<string, string> = {};
@@ -146,7 +149,7 @@ function raceWorkers(runtime: string): { program: Program; parallel: ReturnType<
     const t = fsLoader.read(f);
     if (t !== undefined) sources[f] = t;
   }
-  return { program, parallel: makeParallelRunner({ runtimeFiles: rt.files, scenario: race, sources }, { gomaxprocs: 2 }, workerBundle()) };
+  return { program, parallel: makeParallelRunner({ runtimeFiles: rt.files, scenario, sources }, { gomaxprocs: 2 }, workerBundle()) };
 }
 
 /**
@@ -180,22 +183,34 @@ async function workers(): Promise<void> {
   // executions, by one and by two worker threads sharing the work list (the same start-up:
   // each worker compiles the program and runs to the root), and by this thread alone
   const { program: p, parallel } = raceWorkers('f8e4a2e');
-  const spec: SearchSpec = { strategy: 'dpor', bound: 1, seed: 1, pctDepth: PCT_DEPTH, por: true, hashing: true, horizon: 1 };
-  const inWorkers = (w: number, executions = Number.MAX_SAFE_INTEGER): { ms: number; executions: number; complete: boolean } => {
-    const t = Date.now();
-    const r = parallel(spec, { executions, deadline: t + CAP, workers: w, cancelled: () => false, onExecutions: () => {} });
-    return { ms: Date.now() - t, executions: r.executions, complete: r.complete };
+  const dpor = (bound: number): SearchSpec => ({ strategy: 'dpor', bound, seed: 1, pctDepth: PCT_DEPTH, por: true, hashing: true, horizon: 1 });
+  /** A dpor search in `w` worker threads: wall time and the CPU of every thread of this process. */
+  const inWorkers = (run: typeof parallel, bound: number, w: number, executions = Number.MAX_SAFE_INTEGER): { ms: number; cpuMs: number; executions: number; complete: boolean } => {
+    const { value: r, cpuMs, wallMs } = cpuOf(() => run(dpor(bound), { executions, deadline: Date.now() + CAP, workers: w, cancelled: () => false, onExecutions: () => {} }));
+    return { ms: wallMs, cpuMs, executions: r.executions, complete: r.complete };
   };
-  const startup = inWorkers(2, 1);
+  const startup = inWorkers(parallel, 1, 2, 1);
   const t = Date.now();
   const here = explore(p, { strategy: 'dpor', preemptionBound: 1, workers: 1, timeLimitMs: CAP, shrink: false });
   const hereMs = Date.now() - t;
-  const one = inWorkers(1);
-  const two = inWorkers(2);
+  const one = inWorkers(parallel, 1, 1);
+  const two = inWorkers(parallel, 1, 2);
+  const cpu = (x: { cpuMs: number }): string => `CPU ${ms(x.cpuMs)}`;
   row('dpor k = 1 on f8e4a2e (finalizer race): this thread', ms(hereMs), `${here.executions} executions, complete ${here.complete}`);
-  row('same, 1 worker thread', ms(one.ms), `${one.executions} executions, complete ${one.complete}`);
-  row('same, 2 worker threads', ms(two.ms), `${two.executions} executions, complete ${two.complete}; speed-up ${(one.ms / two.ms).toFixed(2)}x over 1 worker, ${(hereMs / two.ms).toFixed(2)}x over this thread (target >= 1.7x)`);
+  row('same, 1 worker thread', ms(one.ms), `${one.executions} executions, complete ${one.complete}, ${cpu(one)}`);
+  row('same, 2 worker threads', ms(two.ms), `${two.executions} executions, complete ${two.complete}, ${cpu(two)}; speed-up ${(one.ms / two.ms).toFixed(2)}x over 1 worker, ${(hereMs / two.ms).toFixed(2)}x over this thread (target >= 1.7x)`);
   row('worker start-up (2 workers, stopped after 1 execution)', ms(startup.ms), `speed-up over 1 worker without it ${((one.ms - startup.ms) / Math.max(1, two.ms - startup.ms)).toFixed(2)}x`);
+  // a longer job with the same work for both: the complete k = 2 search of the one-span race
+  const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-bench-'));
+  try {
+    const small = raceWorkers('f8e4a2e', writeSmallRace(race, dir)).parallel;
+    const one2 = inWorkers(small, 2, 1);
+    const two2 = inWorkers(small, 2, 2);
+    row('dpor k = 2 on f8e4a2e, one-span race: 1 worker thread', ms(one2.ms), `${one2.executions} executions, complete ${one2.complete}, ${cpu(one2)}`);
+    row('same, 2 worker threads', ms(two2.ms), `${two2.executions} executions, complete ${two2.complete}, ${cpu(two2)}; speed-up ${(one2.ms / two2.ms).toFixed(2)}x (target >= 1.7x)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   // random seeds on the race: executions per second with 1 and 2 workers for a fixed time
   const rate = (w: number): number => {
     const t0 = Date.now();

@@ -20,6 +20,7 @@ import { runSearch, type SearchSpec } from '../../debug-adapter/engine/explore/s
 import { EXPLORE_ORACLE, ExploreTarget, hasHeap, isFailure } from '../../debug-adapter/engine/explore/target';
 import { compileScenario, parseScheduleRecord } from '../../debug-adapter/runSupport';
 import { fsLoader, modelsRoot, resolveRuntime } from '../../debug-adapter/runtimes';
+import { writeSmallRace } from '../programs/explore/small-race';
 
 const root = path.resolve(__dirname, '..', '..');
 const prog = (name: string): string => path.join(root, 'test', 'programs', 'explore', name);
@@ -43,12 +44,7 @@ function outcomes(program: Program, gomaxprocs: number, bound: number, por: bool
 
 /** A copy of the P8 scenario, smaller: one span, two finalizers, T's head start 200 steps. */
 function smallRace(): string {
-  const file = path.join(tmp, 'finalizer-race-small.simc');
-  const text = readFileSync(race, 'utf8');
-  const small = text.replace('NSpans = 4,', 'NSpans = 1,').replace('NFin = 12,', 'NFin = 2,').replace('TDelay = 2000', 'TDelay = 200');
-  assert.notEqual(small, text, 'the scenario\'s constants are where the test expects them');
-  writeFileSync(file, small);
-  return file;
+  return writeSmallRace(race, tmp);
 }
 
 /**

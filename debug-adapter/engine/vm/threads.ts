@@ -17,7 +17,11 @@ export class Frame {
     readonly fp: number,
     temps: number,
   ) {
-    this.t = temps > 0 ? new Array<number | bigint>(temps).fill(0) : null;
+    // generic elements from the start (null, then 0): temps hold small integers, doubles and
+    // bigints, and an array that starts as small-integer-only changes its hidden class as they
+    // arrive, in a different order in every frame; the compiled code would keep meeting new
+    // classes ("wrong map") and be thrown away and recompiled
+    this.t = temps > 0 ? new Array<number | bigint | null>(temps).fill(null).fill(0) as (number | bigint)[] : null;
   }
 }
 
