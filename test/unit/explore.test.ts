@@ -222,7 +222,11 @@ test('on f8e4a2e the explorer stops at its limits and says what it covered', () 
   assert.equal(r.found, false);
   assert.equal(r.complete, false);
   assert.ok(r.executions <= 3);
-  assert.match(r.coverage, /stopped at a limit: \d+ executions/);
+  assert.match(r.coverage, /stopped at a limit: \d+ executions, every schedule with at most 0 preemption\(s\) covered/);
+  // how far the unfinished round got: branches off the first execution started, of those asked for
+  const m = /the round with at most 1 preemption\(s\) had started (\d+) of the (\d+) branches off the first execution/.exec(r.coverage);
+  assert.ok(m, r.coverage);
+  assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]), r.coverage);
   assert.ok(r.estimate.schedules > 1000, 'the k = 2 space of the full scenario is large');
 });
 

@@ -18,7 +18,7 @@
 import type { RunResult, ScheduleRecord } from '../api';
 import { conflicts, Footprint, type AccessList } from './access';
 import { StateTable } from './fingerprint';
-import { LocalQueue, type BranchQueue } from './queue';
+import { LocalQueue, type BranchCounts, type BranchQueue } from './queue';
 import { RaceAnalysis } from './races';
 import { fair } from './policy';
 import { isFailure, type ExploreTarget } from './target';
@@ -67,6 +67,8 @@ export interface BoundedReport {
   overBound: number;
   /** Scheduling points with more than one runnable M in the first execution (for estimates). */
   firstPoints: number;
+  /** The work list's branches off the first execution: asked for and taken (the work-list search only). */
+  branches?: BranchCounts;
 }
 
 interface Point {
@@ -203,6 +205,7 @@ export class BoundedSearch {
         break;
       }
     }
+    this.report.branches = queue.counts();
     return complete && !(this.report.failure && this.o.stopOnFailure);
   }
 

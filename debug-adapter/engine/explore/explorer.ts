@@ -236,7 +236,9 @@ function coverage(r: ExploreReport, out: SearchOutcome, spec: SearchSpec): strin
   const why = r.cancelled ? 'cancelled' : r.found ? 'stopped at the first failure' : r.complete ? 'the bounded space is exhausted' : 'stopped at a limit';
   if (spec.strategy === 'dpor') {
     const rounds = out.boundCompleted >= 0 ? `every schedule with at most ${out.boundCompleted} preemption(s) covered` : 'no preemption bound fully covered';
-    return `${why}: ${r.executions} executions, ${rounds} (bound ${spec.bound}; ${out.prunedByHash} states pruned by hashing, ${out.sleepBlocked} sleep-set blocked), ${out.outcomes.size} distinct outcome(s)`;
+    const sr = out.stoppedRound;
+    const partial = sr && !r.found ? `; the round with at most ${sr.bound} preemption(s) had started ${sr.taken} of the ${sr.wanted} branches off the first execution asked for so far (each with the subtree below it)` : '';
+    return `${why}: ${r.executions} executions, ${rounds}${partial} (bound ${spec.bound}; ${out.prunedByHash} states pruned by hashing, ${out.sleepBlocked} sleep-set blocked), ${out.outcomes.size} distinct outcome(s)`;
   }
   return `${why}: ${out.seeds} seeds from ${spec.seed} (${r.executions} executions), ${out.outcomes.size} distinct outcome(s)`;
 }

@@ -46,6 +46,7 @@ export interface WorkerReply {
   sleepBlocked?: number;
   outcomes?: string[];
   seeds?: number;
+  stoppedRound?: SearchOutcome['stoppedRound'];
   failure?: { deviations: Deviation[]; result: RunResult; preemptions: number; atExecution: number };
 }
 
@@ -128,6 +129,9 @@ function merge(replies: WorkerReply[], workers: number): SearchOutcome {
     out.sleepBlocked += r.sleepBlocked ?? 0;
     out.seeds += r.seeds ?? 0;
     for (const k of r.outcomes ?? []) out.outcomes.add(k);
+    // every worker read the same shared work list, each at its own end: the furthest reading
+    const sr = r.stoppedRound;
+    if (sr && (!out.stoppedRound || sr.bound > out.stoppedRound.bound || (sr.bound === out.stoppedRound.bound && sr.taken > out.stoppedRound.taken))) out.stoppedRound = sr;
     if (r.failure && (!out.failure || r.failure.preemptions < out.failure.preemptions)) out.failure = r.failure;
   }
   if (out.boundCompleted === Number.MAX_SAFE_INTEGER) out.boundCompleted = -1;

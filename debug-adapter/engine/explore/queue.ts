@@ -20,7 +20,20 @@ export interface BranchQueue {
   finished(): void;
   /** True for exactly one searcher of the round: it reports the main line's execution. */
   claimMainLine(): boolean;
+  /** Branches asked for and branches taken so far in the round (what a stopped round covered). */
+  counts(): BranchCounts;
 }
+
+export interface BranchCounts {
+  wanted: number;
+  taken: number;
+}
+
+const popcount = (x: number): number => {
+  let n = 0;
+  for (let v = x >>> 0; v !== 0; v &= v - 1) n++;
+  return n;
+};
 
 const bit = (t: number): number => 1 << t;
 const lowest = (mask: number): number => 31 - Math.clz32(mask & -mask);
@@ -31,6 +44,8 @@ export class LocalQueue implements BranchQueue {
   private taken = new Int32Array(1024);
   /** Every point below this has nothing asked for and not taken. */
   private from = 0;
+  private nwanted = 0;
+  private ntaken = 0;
 
   begin(): void {}
 
@@ -44,7 +59,9 @@ export class LocalQueue implements BranchQueue {
       t.set(this.taken);
       this.taken = t;
     }
+    if ((this.wanted[j] & bit(q)) !== 0) return;
     this.wanted[j] |= bit(q);
+    this.nwanted++;
     if (j < this.from) this.from = j;
   }
 
@@ -55,6 +72,7 @@ export class LocalQueue implements BranchQueue {
       this.from = j;
       const q = lowest(left);
       this.taken[j] |= bit(q);
+      this.ntaken++;
       return { j, q };
     }
     this.from = this.wanted.length;
@@ -65,6 +83,10 @@ export class LocalQueue implements BranchQueue {
 
   claimMainLine(): boolean {
     return true;
+  }
+
+  counts(): BranchCounts {
+    return { wanted: this.nwanted, taken: this.ntaken };
   }
 }
 
@@ -164,6 +186,18 @@ export class SharedQueue implements BranchQueue {
       }
     }
     return null;
+  }
+
+  counts(): BranchCounts {
+    const own = this.overflow.counts();
+    let wanted = own.wanted;
+    let taken = own.taken;
+    for (let j = 0; j < this.length; j++) {
+      const slot = this.at + HEADER + 2 * j;
+      wanted += popcount(Atomics.load(this.s, slot));
+      taken += popcount(Atomics.load(this.s, slot + 1));
+    }
+    return { wanted, taken };
   }
 
   private anyWanted(): boolean {

@@ -52,6 +52,8 @@ export interface SearchOutcome {
   outcomes: Set<string>;
   /** Seeds tried (sampling). */
   seeds: number;
+  /** dpor, a round that did not finish: its bound and how far its work list got. */
+  stoppedRound?: { bound: number; wanted: number; taken: number };
 }
 
 export function runSearch(target: ExploreTarget, spec: SearchSpec, ctl: SearchControl): SearchOutcome {
@@ -97,7 +99,10 @@ function bounded(target: ExploreTarget, spec: SearchSpec, ctl: SearchControl, ou
       out.failure = { deviations: again.deviations, result: again.result, preemptions: again.preemptions, atExecution: out.executions };
       return out;
     }
-    if (!rep.complete) return out;
+    if (!rep.complete) {
+      if (rep.branches) out.stoppedRound = { bound: k, ...rep.branches };
+      return out;
+    }
     out.boundCompleted = k;
     // no branch needed more than k preemptions: every higher bound searches the same tree
     // (only known alone: a worker sees the branches it took, not the others')

@@ -53,6 +53,7 @@ function search(input: WorkerInput): WorkerReply {
     sleepBlocked: out.sleepBlocked,
     outcomes: [...out.outcomes],
     seeds: out.seeds,
+    stoppedRound: out.stoppedRound,
     failure: out.failure,
   };
 }
