@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { attachOracle, Machine, type Program, type ScheduleRecord } from '../../debug-adapter/engine';
+import { attachOracle, Machine, type Program, type RunResult, type ScheduleRecord } from '../../debug-adapter/engine';
 import { BoundedSearch, UNBOUNDED } from '../../debug-adapter/engine/explore/bounded';
 import { compareRuns } from '../../debug-adapter/engine/explore/compare';
 import { RaceAnalysis } from '../../debug-adapter/engine/explore/races';
@@ -91,6 +91,28 @@ test('race analysis: clocks sized for 2 Ms widen when a third M appears and repo
     assert.deepEqual(racesOf(narrow), wide, `run ${run}: widened analysis differs`);
     assert.deepEqual(racesOf(narrow), wide, `run ${run}: after a reset, the widened analysis differs`);
     if (run === 0) assert.ok(wide.length > 0, 'the streams have races');
+  }
+});
+
+test('replaying from checkpoints is exact: the same executions, schedules and oracle reports as replaying every branch from the root', () => {
+  // k = 2 on the full fixed scenario (cut at 120 executions: deep branches, long replays) and
+  // k = 1 on before-f8e4a2e up to the first failure (an oracle or runtime report mid-search)
+  for (const [runtime, bound, cap] of [['f8e4a2e', 2, 120], ['before-f8e4a2e', 1, 400]] as const) {
+    const p = compile(race, runtime);
+    const target = new ExploreTarget(p, {});
+    const executions = (checkpoints: boolean): string[] => {
+      const seen: string[] = [];
+      new BoundedSearch(target, {
+        bound, por: true, dpor: true, hashing: true, stopOnFailure: true, checkpoints,
+        shouldStop: () => seen.length >= cap,
+        onExecution: (e) => void seen.push(`${e.result.outcome}|${e.result.message}|${e.result.output}|${JSON.stringify(e.schedule.switches)}`),
+      }).run();
+      return seen;
+    };
+    const fromRoot = executions(false);
+    assert.ok(fromRoot.length > 50, `${runtime}: only ${fromRoot.length} executions`);
+    assert.deepEqual(executions(true), fromRoot, `${runtime}: replays from checkpoints differ from replays from the root`);
+    if (runtime === 'before-f8e4a2e') assert.ok(isFailure({ outcome: fromRoot[fromRoot.length - 1].split('|')[0] as RunResult['outcome'] }), 'the search ends at the race');
   }
 });
 

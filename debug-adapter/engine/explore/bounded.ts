@@ -19,9 +19,9 @@ import type { RunResult, ScheduleRecord } from '../api';
 import { conflicts, Footprint, type AccessList } from './access';
 import { StateTable } from './fingerprint';
 import { LocalQueue, type BranchCounts, type BranchQueue } from './queue';
-import { RaceAnalysis } from './races';
+import { RaceAnalysis, type RaceState } from './races';
 import { fair } from './policy';
-import { isFailure, type ExploreTarget } from './target';
+import { isFailure, type ExploreTarget, type TargetCheckpoint } from './target';
 
 export interface BoundedOptions {
   bound: number;
@@ -44,6 +44,8 @@ export interface BoundedOptions {
   onExecution?: (e: Execution) => void;
   /** Where the branches off the main line are listed (a SharedQueue for worker threads; default: this search's own). */
   queue?: BranchQueue;
+  /** Replay from checkpoints along the stack (default true; off, every branch replays from the root — the exactness test compares the two). */
+  checkpoints?: boolean;
 }
 
 export interface Execution {
@@ -99,6 +101,19 @@ interface Point {
   host: Footprint | null;
 }
 
+/**
+ * The state before the step at `depth` of the current stack: restoring it and replaying from
+ * there is the same as replaying from the root, as long as the steps above it are unchanged.
+ */
+interface Checkpoint {
+  depth: number;
+  target: TargetCheckpoint;
+  races: RaceState;
+}
+
+/** A branch replays from the nearest checkpoint; one this many steps further is worth a new one. */
+const CHECKPOINT_GAP = 256;
+
 const NO_SLEEP: (AccessList | null)[] = [];
 /** A preemption bound this large does not restrict the search. */
 export const UNBOUNDED = 1000;
@@ -127,6 +142,8 @@ export class BoundedSearch {
   /** Points popped off the stack, for reuse. */
   private readonly spare: Point[] = [];
   private pool = new Int32Array(1 << 20);
+  /** Checkpoints on the current stack, shallowest first (see replayPrefix). */
+  private checkpoints: Checkpoint[] = [];
   private report: BoundedReport;
   private lastExecution: Execution | null = null;
   /**
@@ -188,6 +205,8 @@ export class BoundedSearch {
     };
     main.forEach((p, i) => ask(i, this.dpor ? p.backtrack : p.enabled));
     let complete = true;
+    // the stack is the whole main line now
+    let lastTask = main.length;
     for (;;) {
       const task = queue.take(this.o.shouldStop);
       if (!task || this.o.shouldStop()) {
@@ -195,6 +214,9 @@ export class BoundedSearch {
         break;
       }
       const { j, q } = task;
+      // the stack is the main line up to the last branch point; deeper checkpoints were on the branch
+      this.dropCheckpointsBelow(Math.min(j, lastTask));
+      lastTask = j;
       this.mainLineTo(main, j);
       const stopped = this.branch(j, q) || !this.dfs(j + 1);
       // races found in that subtree ask for branches further up the main line
@@ -290,11 +312,41 @@ export class BoundedSearch {
     return this.extend(q);
   }
 
-  /** Back at the root, then the first j steps of the stack again (runs of one M in one go). */
+  /**
+   * The state before step j of the stack: from the nearest checkpoint at or above it (or from
+   * the root), the steps in between again, runs of one M in one go. A branch point far below
+   * that checkpoint gets one of its own: the subtree under the branch replays from there.
+   */
   private replayPrefix(j: number): void {
-    this.target.reset();
-    this.races.reset();
+    this.dropCheckpointsBelow(j);
+    let from = this.checkpoints.length > 0 ? this.checkpoints[this.checkpoints.length - 1] : null;
+    if (from && from.races.nt !== this.races.threads) {
+      // a new M widened the clocks since: those checkpoints cannot be restored
+      this.checkpoints = [];
+      from = null;
+    }
     let i = 0;
+    if (from) {
+      this.target.restoreCheckpoint(from.target);
+      this.races.restore(from.races);
+      i = from.depth;
+    } else {
+      this.target.reset();
+      this.races.reset();
+    }
+    this.replaySteps(i, j);
+    if (this.o.checkpoints !== false && j - i >= CHECKPOINT_GAP) {
+      this.checkpoints.push({ depth: j, target: this.target.checkpoint(from?.target), races: this.races.capture() });
+    }
+  }
+
+  /** Checkpoints deeper than step j stand on steps that are about to change: dropped. */
+  private dropCheckpointsBelow(j: number): void {
+    while (this.checkpoints.length > 0 && this.checkpoints[this.checkpoints.length - 1].depth > j) this.checkpoints.pop();
+  }
+
+  /** Steps i … j−1 of the stack again (runs of one M in one go), with their race analysis. */
+  private replaySteps(i: number, j: number): void {
     while (i < j) {
       const t = this.stack[i].thread;
       let n = 0;

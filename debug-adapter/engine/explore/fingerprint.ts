@@ -26,7 +26,7 @@ const mixB = (w: number, v: number): number => {
 export class MemoryHash {
   a = 0;
   b = 0;
-  private readonly last = new Map<number, number>();
+  private last = new Map<number, number>();
   private root = new Map<number, Uint32Array>();
 
   constructor(private readonly vm: Machine) {}
@@ -45,6 +45,17 @@ export class MemoryHash {
     this.last.clear();
     this.a = 0;
     this.b = 0;
+  }
+
+  /** The sums and every written word's last value (for a checkpoint). */
+  capture(): { a: number; b: number; last: Map<number, number> } {
+    return { a: this.a, b: this.b, last: new Map(this.last) };
+  }
+
+  restore(s: { a: number; b: number; last: Map<number, number> }): void {
+    this.a = s.a;
+    this.b = s.b;
+    this.last = new Map(s.last);
   }
 
   written(word: number): void {

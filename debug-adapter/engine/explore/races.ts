@@ -9,17 +9,42 @@
 export const MAX_THREADS = 8;
 const NT = MAX_THREADS;
 
+interface WordTableState {
+  order: Int32Array;
+}
+
+/** The analysis after some steps: restoring it continues from there (steps before it keep their clocks). */
+export interface RaceState {
+  words: WordTableState;
+  nt: number;
+  recs: Int32Array;
+  threadClock: Int32Array;
+}
+
 /** Word → record index, open addressing; `clear()` is O(1) (a new generation). */
 class WordTable {
   private keys = new Int32Array(1 << 16);
   private vals = new Int32Array(1 << 16);
   private stamp = new Int32Array(1 << 16);
+  /** The word of each record index, in the order they were made. */
+  private order = new Int32Array(1 << 12);
   private gen = 1;
   size = 0;
 
   clear(): void {
     this.gen++;
     this.size = 0;
+  }
+
+  /** The words, in record order (for a checkpoint). */
+  capture(): WordTableState {
+    return { order: this.order.slice(0, this.size) };
+  }
+
+  /** Back to a captured table: the same words with the same record indices. */
+  restore(s: WordTableState): void {
+    this.clear();
+    for (let v = 0; v < s.order.length; v++) this.getOrAdd(s.order[v]);
   }
 
   /** The record index of `w`, made (as `next`) when it has none; `next` must be this.size. */
@@ -31,6 +56,12 @@ class WordTable {
         this.stamp[i] = this.gen;
         this.keys[i] = w;
         this.vals[i] = this.size;
+        if (this.size === this.order.length) {
+          const n = new Int32Array(this.order.length * 2);
+          n.set(this.order);
+          this.order = n;
+        }
+        this.order[this.size] = w;
         return this.size++;
       }
       if (this.keys[i] === w) return this.vals[i];
@@ -87,6 +118,27 @@ export class RaceAnalysis {
   reset(): void {
     this.words.clear();
     this.threadClock.fill(0);
+  }
+
+  /**
+   * The analysis after the steps processed so far. Restoring it later is exact as long as the
+   * steps before that point were not processed again differently (their clocks stay in place).
+   */
+  capture(): RaceState {
+    return { words: this.words.capture(), nt: this.nt, recs: this.recs.slice(0, this.words.size * this.rec), threadClock: this.threadClock.slice() };
+  }
+
+  /** The Ms the clocks have room for now (a state captured with fewer cannot be restored). */
+  get threads(): number {
+    return this.nt;
+  }
+
+  restore(s: RaceState): void {
+    if (s.nt !== this.nt) throw new Error(`explorer: a race-analysis state for ${s.nt} Ms restored into one for ${this.nt}`);
+    this.words.restore(s.words);
+    if (this.recs.length < s.recs.length) this.recs = new Int32Array(Math.max(s.recs.length, this.recs.length * 2));
+    this.recs.set(s.recs);
+    this.threadClock.set(s.threadClock);
   }
 
   /**

@@ -6,6 +6,7 @@
 // confirmed afterwards by a full replay from step 0 with a complete oracle.
 import type { Outcome, RunResult, ScheduleRecord } from '../api';
 import { Oracle, type Program } from '../index';
+import type { OracleState } from '../oracle/oracle';
 import { Machine } from '../vm/machine';
 import type { MachineState } from '../vm/snapshot';
 import type { AccessList } from './access';
@@ -47,6 +48,13 @@ export function oracleFor(program: Program, on: boolean | undefined): typeof EXP
   return on !== false && hasHeap(program) ? EXPLORE_ORACLE : false;
 }
 
+/** The program between two explorer steps, to continue from instead of replaying from the root. */
+export interface TargetCheckpoint {
+  machine: MachineState;
+  oracle: OracleState | null;
+  memory: ReturnType<MemoryHash['capture']>;
+}
+
 export class ExploreTarget {
   readonly vm: Machine;
   readonly tracker: EventTracker;
@@ -56,6 +64,7 @@ export class ExploreTarget {
   readonly rootSwitches: number[];
   readonly rootSteps: number;
   private detachOracle: (() => void) | null = null;
+  private oracle: Oracle | null = null;
   private readonly withOracle: boolean;
   private readonly hashing: boolean;
 
@@ -94,8 +103,24 @@ export class ExploreTarget {
     this.vm.restore(this.root);
     this.memHash.reset();
     if (this.withOracle) {
-      this.detachOracle = this.vm.listen(new Oracle(this.vm, EXPLORE_ORACLE));
+      this.oracle = new Oracle(this.vm, EXPLORE_ORACLE);
+      this.detachOracle = this.vm.listen(this.oracle);
     }
+  }
+
+  /**
+   * The machine, its oracle and the memory hash now (between explorer steps). Unchanged memory
+   * pages are shared with `base`, an earlier checkpoint.
+   */
+  checkpoint(base?: TargetCheckpoint): TargetCheckpoint {
+    return { machine: this.vm.snapshot(base?.machine ?? this.root), oracle: this.oracle?.capture() ?? null, memory: this.memHash.capture() };
+  }
+
+  /** Back to a checkpoint of this execution's path (the same oracle goes on). */
+  restoreCheckpoint(c: TargetCheckpoint): void {
+    this.vm.restore(c.machine);
+    if (this.oracle && c.oracle) this.oracle.restore(c.oracle);
+    this.memHash.restore(c.memory);
   }
 
   /** The Ms that can run now, as a bit mask of M ids. */

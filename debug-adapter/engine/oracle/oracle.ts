@@ -8,9 +8,9 @@ import type { FunctionLocation } from '../api';
 import { ACCESS_WRITE as WRITE_FLAG } from '../vm/instantiate';
 import type { Listener, Machine } from '../vm/machine';
 import { DATA_BASE, hex } from '../vm/memory';
-import { type Frame, type Mach, PStatus } from '../vm/threads';
+import { Frame, type Mach, PStatus } from '../vm/threads';
 import { type HeapView, MSpanInUse, PAGE_SHIFT, type SpanInfo } from './heap-view';
-import { SweepObserver, type Ownership, type SweepEvent } from './sweep-observer';
+import { SweepObserver, type Ownership, type SweepEvent, type SweepObserverState } from './sweep-observer';
 
 // A module-local copy of a constant read on every memory access: unbundled (tests, benchmarks),
 // a read of another module's export is a getter call.
@@ -29,6 +29,21 @@ export interface OracleOptions {
    * The I4 check at G6 (H advances while a span is still owned) stays on: it is a consequence.
    */
   flagUnlockedOwner?: boolean;
+}
+
+/** A frame as (goroutine id, index in its frames): a machine restore makes new frame objects. */
+type FrameRef = [g: number, index: number];
+
+/** What an Oracle knows at a moment (capture/restore): for the explorer's checkpoints. */
+export interface OracleState {
+  registry: Map<number, { size: number; noscan: boolean }>;
+  pendingMalloc: [FrameRef, { flag: number; H: number }][];
+  lastH: number;
+  /** The current statement's frame: on a stack, or (returned from since) a detached copy. */
+  here: FrameRef | Frame | null;
+  hereLabel: number;
+  violations: number;
+  sweep: SweepObserverState;
 }
 
 export class Oracle implements Listener {
@@ -64,6 +79,54 @@ export class Oracle implements Listener {
    */
   live(): ReadonlyMap<number, { readonly size: number; readonly noscan: boolean }> {
     return this.registry;
+  }
+
+  // ---- checkpoints ----
+  /** Everything the oracle knows now (the registry's entries are never changed, only replaced). */
+  capture(): OracleState {
+    return {
+      registry: new Map(this.registry),
+      pendingMalloc: [...this.pendingMalloc].flatMap(([fr, v]): [FrameRef, { flag: number; H: number }][] => {
+        const ref = this.refOf(fr);
+        return ref ? [[ref, v]] : [];
+      }),
+      lastH: this.lastH,
+      here: this.hereFrame ? (this.refOf(this.hereFrame) ?? this.detached(this.hereFrame)) : null,
+      hereLabel: this.hereLabel,
+      violations: this.violations,
+      sweep: this.sweep.capture(),
+    };
+  }
+
+  /** Back to a captured state, after the machine was restored to the moment of the capture. */
+  restore(s: OracleState): void {
+    this.registry.clear();
+    for (const [k, v] of s.registry) this.registry.set(k, v);
+    this.pendingMalloc.clear();
+    for (const [ref, v] of s.pendingMalloc) this.pendingMalloc.set(this.frameOf(ref), v);
+    this.lastH = s.lastH;
+    this.hereFrame = s.here === null ? null : s.here instanceof Frame ? s.here : this.frameOf(s.here);
+    this.hereLabel = s.hereLabel;
+    this.violations = s.violations;
+    this.sweep.restore(s.sweep);
+  }
+
+  private refOf(fr: Frame): FrameRef | null {
+    for (const g of this.vm.gs) {
+      const i = g.frames.indexOf(fr);
+      if (i >= 0) return [g.id, i];
+    }
+    return null;
+  }
+
+  private detached(fr: Frame): Frame {
+    const copy = new Frame(fr.fn, fr.fp, 0);
+    copy.pc = fr.pc;
+    return copy;
+  }
+
+  private frameOf([g, i]: FrameRef): Frame {
+    return this.vm.gs[g].frames[i];
   }
 
   // ---- listener ----

@@ -38,6 +38,12 @@ export interface Ownership {
   since: number;
 }
 
+/** What a SweepObserver knows, with goroutines and Ms as ids (a machine restore makes new objects). */
+export interface SweepObserverState {
+  owners: [span: number, g: number, m: number, path: SweepPath | undefined, since: number][];
+  afterG6: boolean;
+}
+
 export class SweepObserver implements Listener {
   readonly heap: HeapView;
   readonly owners = new Map<number, Ownership>();
@@ -52,6 +58,18 @@ export class SweepObserver implements Listener {
   ) {
     this.heap = new HeapView(vm);
     this.gcFn = vm.code.funcs.findIndex((f) => f.name === 'gc');
+  }
+
+  capture(): SweepObserverState {
+    return { owners: [...this.owners].map(([span, o]) => [span, o.g.id, o.m.id, o.path, o.since]), afterG6: this.afterG6 };
+  }
+
+  /** Back to a captured state, after the machine was restored to the moment of the capture. */
+  restore(s: SweepObserverState): void {
+    this.owners.clear();
+    for (const [span, g, m, path, since] of s.owners) this.owners.set(span, { g: this.vm.gs[g], m: this.vm.ms[m], path, since });
+    this.afterG6 = s.afterG6;
+    this.known = ''; // the span table is read again
   }
 
   /** Is addr the sweepgen field of a span? Returns the span's address. */
