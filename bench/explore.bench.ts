@@ -32,8 +32,13 @@ const lost = path.join(root, 'test', 'programs', 'explore', 'lost-update.simc');
 const SEEDS = Number(process.env.EXPLORE_BENCH_SEEDS ?? 100);
 const CAP = Number(process.env.EXPLORE_BENCH_CAP_S ?? 120) * 1000;
 const PARTS = process.env.EXPLORE_BENCH_PARTS?.split(',');
-/** EXPLORE_BENCH_PARTS=first,savings,shrink,workers,bounded,dpor runs only those parts (default all). */
+/**
+ * EXPLORE_BENCH_PARTS=first,savings,shrink,workers,bounded,dpor runs only those parts (default
+ * all); k2full (the complete k = 2 search of the full scenario on two workers, about 8 minutes
+ * here) runs only when named.
+ */
 const part = (name: string): boolean => !PARTS || PARTS.includes(name);
+const named = (name: string): boolean => PARTS?.includes(name) ?? false;
 
 function compile(file: string, runtime: string): Program {
   const c = compileScenario(file, runtime, fsLoader);
@@ -255,4 +260,13 @@ export async function run(): Promise<void> {
   if (part('workers')) await workers();
   if (part('bounded')) boundedOnFixed();
   if (part('dpor')) exhaustiveOnBefore();
+  if (named('k2full')) k2OnFullScenario();
+}
+
+/** The issue's k = 2 on the fixed model, on the full scenario, to the end, on two workers. */
+function k2OnFullScenario(): void {
+  const { program: p, parallel } = raceWorkers('f8e4a2e');
+  const limit = Number(process.env.EXPLORE_BENCH_K2_CAP_S ?? 1800) * 1000;
+  const r = explore(p, { strategy: 'dpor', preemptionBound: 2, workers: 2, parallel, timeLimitMs: limit, shrink: false });
+  row(`finalizer-race on f8e4a2e, k = 2, 2 workers: ${r.complete ? 'complete' : 'NOT complete'}`, ms(r.elapsedMs), `${r.executions} executions, found ${r.found}; target < 10 s`);
 }
