@@ -111,8 +111,8 @@ interface Checkpoint {
   races: RaceState;
 }
 
-/** A branch replays from the nearest checkpoint; one this many steps further is worth a new one. */
-const CHECKPOINT_GAP = 256;
+/** Replays leave a checkpoint at every multiple of this depth they pass. */
+const CHECKPOINT_STRIDE = 1024;
 
 const NO_SLEEP: (AccessList | null)[] = [];
 /** A preemption bound this large does not restrict the search. */
@@ -314,8 +314,10 @@ export class BoundedSearch {
 
   /**
    * The state before step j of the stack: from the nearest checkpoint at or above it (or from
-   * the root), the steps in between again, runs of one M in one go. A branch point far below
-   * that checkpoint gets one of its own: the subtree under the branch replays from there.
+   * the root), the steps in between again, runs of one M in one go. The replay leaves a
+   * checkpoint at every multiple of the stride it passes, so a later branch — the next one up
+   * the stack (depth-first search goes up) or one in the subtree below this one — replays at
+   * most one stride.
    */
   private replayPrefix(j: number): void {
     this.dropCheckpointsBelow(j);
@@ -334,10 +336,15 @@ export class BoundedSearch {
       this.target.reset();
       this.races.reset();
     }
-    this.replaySteps(i, j);
-    if (this.o.checkpoints !== false && j - i >= CHECKPOINT_GAP) {
-      this.checkpoints.push({ depth: j, target: this.target.checkpoint(from?.target), races: this.races.capture() });
+    if (this.o.checkpoints !== false) {
+      for (let next = (Math.floor(i / CHECKPOINT_STRIDE) + 1) * CHECKPOINT_STRIDE; next <= j; next += CHECKPOINT_STRIDE) {
+        this.replaySteps(i, next);
+        i = next;
+        from = { depth: next, target: this.target.checkpoint(from?.target), races: this.races.capture() };
+        this.checkpoints.push(from);
+      }
     }
+    this.replaySteps(i, j);
   }
 
   /** Checkpoints deeper than step j stand on steps that are about to change: dropped. */

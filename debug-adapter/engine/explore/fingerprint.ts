@@ -22,6 +22,13 @@ const mixB = (w: number, v: number): number => {
   return Math.imul(h, 0x5bd1e995) ^ (h >>> 12);
 };
 
+/** A MemoryHash at a moment: its sums and every written word's last value. */
+export interface MemoryHashState {
+  a: number;
+  b: number;
+  last: Map<number, number>;
+}
+
 /** The sum part: Σ mix(word, value now) − mix(word, value at the root), over written words. */
 export class MemoryHash {
   a = 0;
@@ -47,12 +54,12 @@ export class MemoryHash {
     this.b = 0;
   }
 
-  /** The sums and every written word's last value (for a checkpoint). */
-  capture(): { a: number; b: number; last: Map<number, number> } {
+  /** For a checkpoint. */
+  capture(): MemoryHashState {
     return { a: this.a, b: this.b, last: new Map(this.last) };
   }
 
-  restore(s: { a: number; b: number; last: Map<number, number> }): void {
+  restore(s: MemoryHashState): void {
     this.a = s.a;
     this.b = s.b;
     this.last = new Map(s.last);

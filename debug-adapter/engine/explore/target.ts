@@ -10,7 +10,7 @@ import type { OracleState } from '../oracle/oracle';
 import { Machine } from '../vm/machine';
 import type { MachineState } from '../vm/snapshot';
 import type { AccessList } from './access';
-import { fingerprint, MemoryHash } from './fingerprint';
+import { fingerprint, MemoryHash, type MemoryHashState } from './fingerprint';
 import { EventTracker } from './tracker';
 
 export interface TargetOptions {
@@ -52,7 +52,7 @@ export function oracleFor(program: Program, on: boolean | undefined): typeof EXP
 export interface TargetCheckpoint {
   machine: MachineState;
   oracle: OracleState | null;
-  memory: ReturnType<MemoryHash['capture']>;
+  memory: MemoryHashState;
 }
 
 export class ExploreTarget {
