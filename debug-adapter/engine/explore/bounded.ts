@@ -7,7 +7,10 @@
 //  - dpor: dynamic partial-order reduction — Flanagan–Godefroid backtrack sets from races found
 //    with vector clocks over the steps' access lists (races.ts), plus the conservative extra
 //    branch of bounded POR (Coons et al. 2013: also branch where the racing step's M was
-//    switched to, since a preemption there can be cheaper). What it assumes: two steps whose
+//    switched to, since a preemption there can be cheaper; and, when that switch came from the
+//    racing M's own yield, the point after it, the first one fairness lets that M take — the
+//    block's first step is then the step fairness wants between a yield and the yielder's next,
+//    which an independent reordering would drop). What it assumes: two steps whose
 //    access lists do not conflict commute (same state, same enabled Ms, whichever runs first),
 //    which holds because every shared effect of a step — memory words and the scheduler
 //    state the VM keeps outside memory, as pseudo-words — is in its access list (tracker.ts);
@@ -600,6 +603,10 @@ export class BoundedSearch {
     const ti = this.stack[i].thread;
     let c = i;
     while (c > 0 && this.stack[c - 1].thread === ti) c--;
-    if (c !== i) at(c);
+    if (c === i) return;
+    at(c);
+    // fairness: when the block began because p yielded, p cannot run at its first point (fair());
+    // the cheapest place p can take is the next one, after one step of the block's M
+    if ((this.stack[c].enabled & bit(p)) === 0 && c > 0 && this.stack[c - 1].thread === p && (this.stack[c + 1].enabled & bit(p)) !== 0) at(c + 1);
   }
 }

@@ -16,7 +16,7 @@ const A_READ = READ_KIND;
 const A_WRITE = WRITE_KIND;
 
 /** How a statement label is classified (by the builtin it calls, if any). */
-const enum LabelClass { Plain = 0, SchedWrite = 1, SchedRead = 2, Sys = 3, Output = 4, Unlock = 5, StopWorld = 6, Yield = 7 }
+const enum LabelClass { Plain = 0, SchedWrite = 1, SchedRead = 2, Sys = 3, Output = 4, Unlock = 5, StopWorld = 6, Yield = 7, Gosched = 8 }
 
 /** Builtins that give up the M on purpose: switching away after them is not a preemption. */
 const YIELDS: ReadonlySet<string> = new Set(['runtime·gosched', 'runtime·osyield', 'runtime·park']);
@@ -36,12 +36,16 @@ export class EventTracker implements Listener {
   /** The last step yielded the M (gosched, osyield, park, a goroutine switch, a block): switching away is free. */
   yielded = false;
   private readonly sg0: number;
+  /** The word of sched.gcwaiting (a gosched reads it to decide whether to stop for GC). */
+  private readonly gcwaitingWord: number;
 
   constructor(
     private readonly vm: Machine,
     private readonly hash: MemoryHash | null,
   ) {
     this.sg0 = vm.code.offsets.G.stackguard0;
+    const sched = vm.code.offsets.sched;
+    this.gcwaitingWord = (sched.addr + sched.gcwaiting) >>> 2;
     this.classes = vm.code.funcs.map((f) =>
       Int8Array.from(f.labels, (l) => (l.kind === 'builtin' && l.builtin ? classify(l.builtin) : LabelClass.Plain)),
     );
@@ -166,6 +170,23 @@ export class EventTracker implements Listener {
     this.yielded = true;
   }
 
+  /**
+   * runtime·gosched puts its goroutine at the tail of the run queue and runs the head. With the
+   * queue empty and no GC waiting, the head is the goroutine itself: the queue and the M are as
+   * they were, and all that changed is the goroutine's preemption request (cleared). So it only
+   * reads the scheduler state — two such goscheds on different Ms commute — while anything that
+   * puts a goroutine on the queue, or stops the world, still conflicts with it.
+   */
+  private gosched(m: Mach): void {
+    if (this.vm.runq.length !== 0 || this.vm.mem.u32[this.gcwaitingWord] !== 0) {
+      this.sched(A_WRITE);
+      return;
+    }
+    this.sched(A_READ);
+    this.push(this.gcwaitingWord, A_READ);
+    this.push(this.preemptWord(m.exec), A_WRITE);
+  }
+
   private classifyStatement(m: Mach, fr: Frame, label: number): void {
     const c = this.classes[fr.fn][label];
     if (c === LabelClass.Plain) return;
@@ -173,6 +194,10 @@ export class EventTracker implements Listener {
       case LabelClass.SchedWrite: this.sched(A_WRITE); break;
       case LabelClass.Yield:
         this.sched(A_WRITE);
+        this.yielded = true;
+        break;
+      case LabelClass.Gosched:
+        this.gosched(m);
         this.yielded = true;
         break;
       case LabelClass.SchedRead: this.sched(A_READ); break;
@@ -190,6 +215,7 @@ export class EventTracker implements Listener {
 
 function classify(builtin: string): LabelClass {
   if (builtin === 'runtime·stoptheworld' || builtin === 'runtime·starttheworld') return LabelClass.StopWorld;
+  if (builtin === 'runtime·gosched') return LabelClass.Gosched;
   if (YIELDS.has(builtin)) return LabelClass.Yield;
   if (SCHED_WRITERS.has(builtin)) return LabelClass.SchedWrite;
   if (SCHED_READERS.has(builtin)) return LabelClass.SchedRead;
