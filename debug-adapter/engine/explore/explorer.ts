@@ -232,10 +232,14 @@ function finish(program: Program, target: ExploreTarget, deviations: Deviation[]
   };
 }
 
+/** What DPOR's coverage claim leaves out at two or more preemptions (README, "What exhaustive covers"). */
+const FAIRNESS_CAVEAT = ' up to reordering independent steps, which with the fairness rule can leave out a schedule that needs 2 or more';
+
 function coverage(r: ExploreReport, out: SearchOutcome, spec: SearchSpec): string {
   const why = r.cancelled ? 'cancelled' : r.found ? 'stopped at the first failure' : r.complete ? 'the bounded space is exhausted' : 'stopped at a limit';
   if (spec.strategy === 'dpor') {
-    const rounds = out.boundCompleted >= 0 ? `every schedule with at most ${out.boundCompleted} preemption(s) covered` : 'no preemption bound fully covered';
+    const bc = out.boundCompleted;
+    const rounds = bc < 0 ? 'no preemption bound fully covered' : `every schedule with at most ${bc} preemption(s) covered${bc >= 2 ? FAIRNESS_CAVEAT : ''}`;
     const sr = out.stoppedRound;
     const partial = sr && !r.found ? `; the round with at most ${sr.bound} preemption(s) had started ${sr.taken} of the ${sr.wanted} branches off the first execution asked for so far (each with the subtree below it)` : '';
     return `${why}: ${r.executions} executions, ${rounds}${partial} (bound ${spec.bound}; ${out.prunedByHash} states pruned by hashing, ${out.sleepBlocked} sleep-set blocked), ${out.outcomes.size} distinct outcome(s)`;
