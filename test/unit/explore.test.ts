@@ -163,8 +163,8 @@ test('DPOR under a preemption bound (what the dpor strategy runs) finds exactly 
 
 test('on random programs DPOR with at most one preemption finds exactly the plain search’s outcomes', () => {
   // At 2 or more preemptions it does not always: the fairness rule (after a yield another M runs
-  // first) makes the order of independent steps matter, and 21 of the first 300 of these
-  // programs lose an outcome at some bound from 2 to 4 (README, "What exhaustive covers").
+  // first) makes the order of independent steps matter, and 1 of the first 300 of these
+  // programs loses an outcome at 2 (README, "What exhaustive covers").
   let nontrivial = 0;
   for (let seed = 1; seed <= 60; seed++) {
     const file = path.join(tmp, `random-${seed}.simc`);

@@ -10,7 +10,8 @@
 //    switched to, since a preemption there can be cheaper; and, when that switch came from the
 //    racing M's own yield, the point after it, the first one fairness lets that M take — the
 //    block's first step is then the step fairness wants between a yield and the yielder's next,
-//    which an independent reordering would drop). What it assumes: two steps whose
+//    which an independent reordering would drop; with K ≥ 2 also right after the racing step —
+//    README, "What exhaustive covers"). What it assumes: two steps whose
 //    access lists do not conflict commute (same state, same enabled Ms, whichever runs first),
 //    which holds because every shared effect of a step — memory words and the scheduler
 //    state the VM keeps outside memory, as pseudo-words — is in its access list (tracker.ts);
@@ -599,6 +600,9 @@ export class BoundedSearch {
       pt.backtrack |= (pt.enabled & bit(p)) !== 0 ? bit(p) : pt.enabled;
     };
     at(i);
+    // fairness, with two preemptions or more: also right after step i, so that the steps of i's M
+    // between there and the race can be the other M's step fairness wants after p yields
+    if (this.o.bound >= 2 && i + 1 < this.stack.length && this.stack[i + 1].thread !== p) at(i + 1);
     // bounded POR: also where the thread of step i was switched to (a cheaper place to branch)
     const ti = this.stack[i].thread;
     let c = i;
