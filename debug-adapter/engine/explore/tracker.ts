@@ -36,7 +36,7 @@ export class EventTracker implements Listener {
   /** The last step yielded the M (gosched, osyield, park, a goroutine switch, a block): switching away is free. */
   yielded = false;
   private readonly sg0: number;
-  /** The word of sched.gcwaiting (a gosched reads it to decide whether to stop for GC). */
+  /** The word of sched.gcwaiting, in a gosched's access list (it decides whether to stop for GC). */
   private readonly gcwaitingWord: number;
 
   constructor(
@@ -178,7 +178,7 @@ export class EventTracker implements Listener {
    * puts a goroutine on the queue, or stops the world, still conflicts with it.
    */
   private gosched(m: Mach): void {
-    if (this.vm.runq.length !== 0 || this.vm.mem.u32[this.gcwaitingWord] !== 0) {
+    if (this.vm.runq.length !== 0 || this.vm.view.gcwaiting() !== 0) {
       this.sched(A_WRITE);
       return;
     }
