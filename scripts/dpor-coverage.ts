@@ -3,7 +3,7 @@
 // each preemption bound. Prints every (program, bound) where DPOR found fewer distinct outcomes,
 // then per bound the programs that lost one and the executions each search took. This is the
 // evidence behind the README's "What exhaustive covers"; run it after changing bounded.ts.
-//   npm run dpor-coverage -- [--programs N] [--bounds 0,1,2] [--gomaxprocs G]
+//   npm run dpor-coverage -- [--first S] [--programs N] [--bounds 0,1,2] [--gomaxprocs G]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,20 +14,26 @@ import { compileScenario } from '../debug-adapter/runSupport';
 import { randomProgram } from '../test/programs/explore/random-programs';
 
 interface Options {
+  /** The first program's seed; the programs are seeds first … first + programs − 1. */
+  first: number;
   programs: number;
   bounds: number[];
   gomaxprocs: number;
 }
 
-const USAGE = 'usage: npm run dpor-coverage -- [--programs N (1–10000, default 300)] [--bounds 0,1,2,3,4 (each 0–6)] [--gomaxprocs 2|3]';
+const USAGE = 'usage: npm run dpor-coverage -- [--first S (seed of the first program, default 1)] [--programs N (1–10000, default 300)] [--bounds 0,1,2,3,4 (each 0–6)] [--gomaxprocs 2|3]';
 
 function parse(argv: string[]): Options | string {
-  const o: Options = { programs: 300, bounds: [0, 1, 2, 3, 4], gomaxprocs: 2 };
+  const o: Options = { first: 1, programs: 300, bounds: [0, 1, 2, 3, 4], gomaxprocs: 2 };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (value === undefined) return `${flag}: a value is missing`;
-    if (flag === '--programs') {
+    if (flag === '--first') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 1_000_000) return `--first ${value}: give a whole number from 1 to 1000000`;
+      o.first = n;
+    } else if (flag === '--programs') {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1 || n > 10_000) return `--programs ${value}: give a whole number from 1 to 10000`;
       o.programs = n;
@@ -62,7 +68,7 @@ function main(): number {
   const executions = new Map<number, { plain: number; dpor: number }>(o.bounds.map((k) => [k, { plain: 0, dpor: 0 }]));
   const t0 = Date.now();
   try {
-    for (let seed = 1; seed <= o.programs; seed++) {
+    for (let seed = o.first; seed < o.first + o.programs; seed++) {
       const file = path.join(dir, `random-${seed}.simc`);
       writeFileSync(file, randomProgram(seed));
       const c = compileScenario(file, 'none', fsLoader);
@@ -79,12 +85,12 @@ function main(): number {
           console.log(`program ${seed}, K = ${k}: DPOR missed ${missed.length} of ${plain.outcomes.size} outcomes (${missed.map((m) => JSON.stringify(m)).join(', ')})`);
         }
       }
-      if (seed % 50 === 0) console.error(`… ${seed} of ${o.programs} programs, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if ((seed - o.first + 1) % 50 === 0) console.error(`… ${seed - o.first + 1} of ${o.programs} programs, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`\n${o.programs} random programs, GOMAXPROCS ${o.gomaxprocs}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`\n${o.programs} random program(s) from seed ${o.first}, GOMAXPROCS ${o.gomaxprocs}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   for (const k of o.bounds) {
     const l = lost.get(k) ?? [];
     const e = executions.get(k) ?? { plain: 0, dpor: 0 };

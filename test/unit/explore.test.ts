@@ -2,7 +2,7 @@
 // reaches one preemption and certifies it; the reductions (state hashing, sleep sets) find
 // exactly the outcomes of the plain search on programs with known outcome sets; schedules
 // replay identically and report where they diverge after an edit; compare; workers; bad input
-// and limits through the CLI.
+// and limits through the CLI; the dpor-coverage tool.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -391,6 +391,29 @@ test('CLI explore: JSON contract, schedule file, exit codes, bad input in one li
     [['explore', prog('litmus.simc'), '--runtime', 'nope'], 'nope'],
   ] as const) {
     const e = sweepscope(...args);
+    assert.equal(e.status, 2, e.stderr);
+    assert.ok(e.stderr.split('\n')[0].includes(mentions), e.stderr);
+    assert.doesNotMatch(e.stderr, /\n\s+at /);
+  }
+});
+
+test('npm run dpor-coverage: compares DPOR with the unreduced search per bound, reports the known K = 2 loss, refuses bad options in one line', () => {
+  const script = (...args: string[]): Ran => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'dpor-coverage.ts'), ...args], { encoding: 'utf8', cwd: root });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const clean = script('--programs', '12', '--bounds', '0,1,2');
+  assert.equal(clean.status, 0, clean.stderr);
+  for (const k of [0, 1, 2]) assert.match(clean.stdout, new RegExp(`K = ${k}: 0 program\\(s\\) lost an outcome; executions DPOR [\\d,]+ / plain [\\d,]+`));
+  const k2 = /K = 2: .* DPOR ([\d,]+) \/ plain ([\d,]+)/.exec(clean.stdout);
+  assert.ok(k2 && Number(k2[1].replace(/,/g, '')) < Number(k2[2].replace(/,/g, '')), 'DPOR should take fewer executions than the unreduced search');
+  // the one loss the README's "What exhaustive covers" states
+  const known = script('--first', '167', '--programs', '1', '--bounds', '2');
+  assert.equal(known.status, 1, known.stderr);
+  assert.match(known.stdout, /program 167, K = 2: DPOR missed 1 of \d+ outcomes/);
+  assert.match(known.stdout, /K = 2: 1 program\(s\) lost an outcome \(167\)/);
+  for (const [args, mentions] of [[['--programs', '0'], '--programs 0'], [['--bounds', '1,x'], '--bounds 1,x'], [['--gomaxprocs', '5'], '--gomaxprocs 5'], [['--frist', '1'], '--frist']] as const) {
+    const e = script(...args);
     assert.equal(e.status, 2, e.stderr);
     assert.ok(e.stderr.split('\n')[0].includes(mentions), e.stderr);
     assert.doesNotMatch(e.stderr, /\n\s+at /);
