@@ -64,8 +64,8 @@ function main(): number {
     return 2;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-dpor-coverage-'));
-  const lost = new Map<number, number[]>(o.bounds.map((k) => [k, []]));
-  const executions = new Map<number, { plain: number; dpor: number }>(o.bounds.map((k) => [k, { plain: 0, dpor: 0 }]));
+  // per bound: the programs that lost an outcome, and each search's executions
+  const tallies = o.bounds.map((k) => ({ k, lost: [] as number[], plain: 0, dpor: 0 }));
   const t0 = Date.now();
   try {
     for (let seed = o.first; seed < o.first + o.programs; seed++) {
@@ -73,30 +73,29 @@ function main(): number {
       writeFileSync(file, randomProgram(seed));
       const c = compileScenario(file, 'none', fsLoader);
       if (!c.ok) throw new Error(`random program ${seed} does not compile: ${c.error}`);
-      for (const k of o.bounds) {
+      for (const t of tallies) {
+        const k = t.k;
         const plain = search(new ExploreTarget(c.program, { gomaxprocs: o.gomaxprocs, hashing: false }), k, false);
         const dpor = search(new ExploreTarget(c.program, { gomaxprocs: o.gomaxprocs, hashing: true }), k, true);
-        const e = executions.get(k) as { plain: number; dpor: number };
-        e.plain += plain.executions;
-        e.dpor += dpor.executions;
+        t.plain += plain.executions;
+        t.dpor += dpor.executions;
         const missed = [...plain.outcomes].filter((x) => !dpor.outcomes.has(x));
         if (missed.length > 0) {
-          lost.get(k)?.push(seed);
+          t.lost.push(seed);
           console.log(`program ${seed}, K = ${k}: DPOR missed ${missed.length} of ${plain.outcomes.size} outcomes (${missed.map((m) => JSON.stringify(m)).join(', ')})`);
         }
       }
-      if ((seed - o.first + 1) % 50 === 0) console.error(`… ${seed - o.first + 1} of ${o.programs} programs, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      const done = seed - o.first + 1;
+      if (done % 50 === 0) console.error(`… ${done} of ${o.programs} programs, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n${o.programs} random program(s) from seed ${o.first}, GOMAXPROCS ${o.gomaxprocs}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  for (const k of o.bounds) {
-    const l = lost.get(k) ?? [];
-    const e = executions.get(k) ?? { plain: 0, dpor: 0 };
-    console.log(`K = ${k}: ${l.length} program(s) lost an outcome${l.length ? ` (${l.join(', ')})` : ''}; executions DPOR ${e.dpor.toLocaleString('en')} / plain ${e.plain.toLocaleString('en')}`);
+  for (const t of tallies) {
+    console.log(`K = ${t.k}: ${t.lost.length} program(s) lost an outcome${t.lost.length ? ` (${t.lost.join(', ')})` : ''}; executions DPOR ${t.dpor.toLocaleString('en')} / plain ${t.plain.toLocaleString('en')}`);
   }
-  return [...lost.values()].some((l) => l.length > 0) ? 1 : 0;
+  return tallies.some((t) => t.lost.length > 0) ? 1 : 0;
 }
 
 try {
