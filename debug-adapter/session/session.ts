@@ -504,6 +504,7 @@ export class SweepScopeSession extends DebugSession {
     while (n < bytes.length && mem.isMapped(base + n, 1)) n++;
     if (n < bytes.length && !(optBool(a, 'allowPartial') ?? false)) throw new DapError(`cannot write ${bytes.length} bytes at ${hex(base)}: ${hex(base + n)} is not mapped`);
     mem.u8.set(bytes.subarray(0, n), base);
+    mem.markWritten(base, n);
     this.afterWrite(base, n);
     this.reply(r, { offset: 0, bytesWritten: n });
   }

@@ -54,7 +54,9 @@ export function makeBuiltins(vm: Machine): Builtin[] {
     mem.check(p, 4, what);
     return p >>> 2;
   };
+  /** Every write a builtin makes passes here (snapshots skip unwritten pages; listeners see it). */
   const report = (addr: number, size: number, flags: number) => {
+    if ((flags & ACCESS_WRITE) !== 0) mem.markWritten(addr, size);
     if (vm.listening) vm.access(addr, size, flags);
   };
   const curG = (): Gor => vm.cur.exec;
@@ -218,6 +220,7 @@ export function makeBuiltins(vm: Machine): Builtin[] {
     },
     'runtime·SysFree': (p: number, n: number) => {
       mem.u8.fill(0, p, p + n);
+      mem.markWritten(p, n);
       mem.unmap(p, n);
       return 0;
     },

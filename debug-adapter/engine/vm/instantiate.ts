@@ -31,11 +31,11 @@ function F_LD_i32(pt,v,a){return (a&3)===0&&pt[a>>>12]===1?v[a>>2]:mem.load(a,4,
 function F_LD_u32(pt,v,a){return (a&3)===0&&pt[a>>>12]===1?v[a>>2]:mem.load(a,4,false);}
 function F_LD_i64(a){return mem.load64(a,true);}
 function F_LD_u64(a){return mem.load64(a,false);}
-function F_ST_8(pt,w,a,v){if(pt[a>>>12]===1)w[a]=v;else mem.store(a,1,v);}
-function F_ST_16(pt,w,a,v){if((a&1)===0&&pt[a>>>12]===1)w[a>>1]=v;else mem.store(a,2,v);}
-function F_ST_32(pt,w,a,v){if((a&3)===0&&pt[a>>>12]===1)w[a>>2]=v;else mem.store(a,4,v);}
+function F_ST_8(pt,w,a,v){if(pt[a>>>12]===1){w[a]=v;DW[a>>>12]=1;}else mem.store(a,1,v);}
+function F_ST_16(pt,w,a,v){if((a&1)===0&&pt[a>>>12]===1){w[a>>1]=v;DW[a>>>12]=1;}else mem.store(a,2,v);}
+function F_ST_32(pt,w,a,v){if((a&3)===0&&pt[a>>>12]===1){w[a>>2]=v;DW[a>>>12]=1;}else mem.store(a,4,v);}
 function F_ST_64(a,v){mem.store64(a,v);}
-function F_COPY(d,s,n){mem.check(s,n,'read');mem.check(d,n,'write');U8.copyWithin(d,s,s+n);}
+function F_COPY(d,s,n){mem.check(s,n,'read');mem.check(d,n,'write');U8.copyWithin(d,s,s+n);mem.markWritten(d,n);}
 `;
 
 const FAST = `
@@ -104,8 +104,8 @@ export function instantiate(source: string, instrumented: boolean, mem: Memory, 
     const names = builtins.map((_, i) => `B${i}`);
     const body = [
       '"use strict";',
-      `let VM=null,mem,U8,I8,U16,I16,U32,I32,PT,sink${names.map((n) => `,${n}`).join('')};`,
-      `function BIND(vm){const b=lookup(vm);VM=vm;mem=b.mem;U8=mem.u8;I8=mem.i8;U16=mem.u16;I16=mem.i16;U32=mem.u32;I32=mem.i32;PT=mem.mapped;sink=b.sink;${names.map((n, i) => `${n}=b.builtins[${i}];`).join('')}}`,
+      `let VM=null,mem,U8,I8,U16,I16,U32,I32,PT,DW,sink${names.map((n) => `,${n}`).join('')};`,
+      `function BIND(vm){const b=lookup(vm);VM=vm;mem=b.mem;U8=mem.u8;I8=mem.i8;U16=mem.u16;I16=mem.i16;U32=mem.u32;I32=mem.i32;PT=mem.mapped;DW=mem.written;sink=b.sink;${names.map((n, i) => `${n}=b.builtins[${i}];`).join('')}}`,
       HELPERS,
       instrumented ? INSTRUMENTED : FAST,
       `return (()=>{\n${source}\n})();`,

@@ -105,6 +105,7 @@ export class Machine implements AccessSink {
     this.mem = new Memory(layout);
     this.mem.map(DATA_BASE, this.code.dataSize);
     this.mem.u8.set(this.code.dataImage, DATA_BASE);
+    this.mem.markWritten(DATA_BASE, this.code.dataImage.length);
     this.sysAllocTop = layout.heapBase;
     this.view = new StructView(this.mem, this.code.offsets);
     this.arena = new Arena(this.mem, layout.structEnd, layout.stackEnd, layout.structBase, layout.stackBase);

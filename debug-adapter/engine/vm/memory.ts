@@ -58,6 +58,17 @@ export class Memory {
   /** 1 where a 4 KiB page is mapped. */
   readonly mapped: Uint8Array;
   /**
+   * 1 where a page of the SysAlloc region may differ from the same page of `lastSnapshot`:
+   * every write into that region marks its page (the compiled stores, the builtins, the
+   * debugger's writes; `markWritten`), and capture and restore clear the marks. Snapshots
+   * then skip the unmarked pages of the heap — most of the mapped memory — without comparing
+   * or copying them. Pages below the heap (globals, runtime structures, stacks: written in
+   * more ways, and small) are always compared.
+   */
+  readonly written: Uint8Array;
+  /** The first page `written` keeps track of (the SysAlloc region's). */
+  readonly trackedFrom: number;
+  /**
    * The snapshot this memory was last captured to or restored from: the default base of the
    * next snapshot, so that repeated snapshots copy only the pages that changed in between.
    */
@@ -73,6 +84,14 @@ export class Memory {
     this.i32 = new Int32Array(this.buffer);
     this.dv = new DataView(this.buffer);
     this.mapped = new Uint8Array(layout.heapEnd >>> PAGE_SHIFT);
+    this.written = new Uint8Array(layout.heapEnd >>> PAGE_SHIFT);
+    this.trackedFrom = layout.heapBase >>> PAGE_SHIFT;
+  }
+
+  /** Marks the pages of [addr, addr+len) as written since the last snapshot. */
+  markWritten(addr: number, len: number): void {
+    if (len <= 0) return;
+    this.written.fill(1, addr >>> PAGE_SHIFT, ((addr + len - 1) >>> PAGE_SHIFT) + 1);
   }
 
   map(addr: number, len: number): void {
@@ -102,6 +121,7 @@ export class Memory {
   }
   store(addr: number, size: 1 | 2 | 4, value: number): void {
     this.check(addr, size, 'write');
+    this.markWritten(addr, size);
     if (size === 1) this.dv.setUint8(addr, value);
     else if (size === 2) this.dv.setUint16(addr, value, true);
     else this.dv.setUint32(addr, value >>> 0, true);
@@ -113,6 +133,7 @@ export class Memory {
   }
   store64(addr: number, value: bigint): void {
     this.check(addr, 8, 'write');
+    this.markWritten(addr, 8);
     this.dv.setUint32(addr, Number(value & 0xffffffffn), true);
     this.dv.setUint32(addr + 4, Number((value >> 32n) & 0xffffffffn), true);
   }
@@ -163,16 +184,27 @@ function samePage(saved: Uint8Array, mem: Memory, page: number): boolean {
 }
 
 /**
- * Captures the mapped memory. Pages equal to the same page of `base` — by default the snapshot
- * this memory was last captured to or restored from — are shared with it, not copied.
+ * The saved page that certainly equals page `p` of memory now without looking at it: the
+ * page of the last snapshot taken or restored, when `p` is a tracked page not written since.
+ */
+function knownPage(mem: Memory, p: number): Uint8Array | undefined {
+  return p >= mem.trackedFrom && mem.written[p] === 0 ? mem.lastSnapshot?.pages[p] : undefined;
+}
+
+/**
+ * Captures the mapped memory. A page is shared, not copied, when it is known unchanged since
+ * the last snapshot (`knownPage`) or equals the same page of `base` — by default the snapshot
+ * this memory was last captured to or restored from.
  */
 export function snapshotMemory(mem: Memory, base: MemorySnapshot | undefined = mem.lastSnapshot): MemorySnapshot {
   const pages: (Uint8Array | undefined)[] = new Array(mem.mapped.length);
   const changed: number[] = [];
   for (const [s, e] of mem.mappedRuns()) {
     for (let p = s; p < e; p++) {
+      const known = knownPage(mem, p);
       const prev = base?.pages[p];
-      if (prev && samePage(prev, mem, p)) pages[p] = prev;
+      if (known) pages[p] = known;
+      else if (prev && samePage(prev, mem, p)) pages[p] = prev;
       else changed.push(p);
     }
   }
@@ -186,15 +218,20 @@ export function snapshotMemory(mem: Memory, base: MemorySnapshot | undefined = m
   });
   const snapshot = { mapped: mem.mapped.slice(), pages, ownBytes: store.byteLength };
   mem.lastSnapshot = snapshot;
+  mem.written.fill(0);
   return snapshot;
 }
 
+/** Puts the snapshot's pages back, skipping those known to hold its bytes already. */
 export function restoreMemory(mem: Memory, snap: MemorySnapshot): void {
   // clear pages mapped now but not in the snapshot, then copy the snapshot's pages back
   for (const [s, e] of mem.mappedRuns()) for (let p = s; p < e; p++) if (!snap.pages[p]) mem.u8.fill(0, p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
   mem.mapped.set(snap.mapped);
-  snap.pages.forEach((bytes, p) => {
-    if (bytes) mem.u8.set(bytes, p << PAGE_SHIFT);
-  });
+  const pages = snap.pages;
+  for (let p = 0; p < pages.length; p++) {
+    const bytes = pages[p];
+    if (bytes && knownPage(mem, p) !== bytes) mem.u8.set(bytes, p << PAGE_SHIFT);
+  }
   mem.lastSnapshot = snap;
+  mem.written.fill(0);
 }

@@ -3,7 +3,7 @@
 // wakep, preemption at prologues. Their state is mirrored into the runtime's M/G/P structs in
 // simulated memory, where the user and the model see it.
 import type { RuntimeOffsets } from './compile';
-import { type Memory, SimFault, STACK_GUARD, STACK_SIZE } from './memory';
+import { type Memory, PAGE_SHIFT, SimFault, STACK_GUARD, STACK_SIZE } from './memory';
 
 export const StackPreempt = 0xfffffade;
 export const enum GStatus { Idle = 0, Runnable = 1, Running = 2, Syscall = 3, Waiting = 4, Dead = 6 }
@@ -95,12 +95,14 @@ export class StructView {
   }
   set32(addr: number, v: number): void {
     this.mem.u32[addr >>> 2] = v;
+    this.mem.written[addr >>> PAGE_SHIFT] = 1;
   }
   u8(addr: number): number {
     return this.mem.u8[addr];
   }
   set8(addr: number, v: number): void {
     this.mem.u8[addr] = v;
+    this.mem.written[addr >>> PAGE_SHIFT] = 1;
   }
   mLocks(m: Mach): number {
     return this.i32(m.addr + this.off.M.locks);
@@ -156,6 +158,7 @@ export class Arena {
     this.structTop = a + size;
     this.mem.map(a, size);
     this.mem.u8.fill(0, a, a + size);
+    this.mem.markWritten(a, size);
     return a;
   }
   allocStack(): number {
@@ -172,6 +175,7 @@ export class Arena {
   }
   freeStack(lo: number): void {
     this.mem.u8.fill(0, lo, lo + STACK_SIZE);
+    this.mem.markWritten(lo, STACK_SIZE);
     this.mem.unmap(lo, STACK_SIZE);
     this.freeStacks.push(lo);
   }
