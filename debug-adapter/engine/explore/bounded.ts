@@ -139,6 +139,24 @@ export function outcomeKey(r: RunResult): string {
   return `${r.outcome}|${r.message}|${r.output}`;
 }
 
+/** A set of depths of the main line, listed in the order they were added; cleared in O(size). */
+class MainLineMarks {
+  private readonly marked: Uint8Array;
+  readonly list: number[] = [];
+  constructor(points: number) {
+    this.marked = new Uint8Array(points);
+  }
+  mark(i: number): void {
+    if (i >= this.marked.length || this.marked[i] !== 0) return;
+    this.marked[i] = 1;
+    this.list.push(i);
+  }
+  clear(): void {
+    for (const i of this.list) this.marked[i] = 0;
+    this.list.length = 0;
+  }
+}
+
 export class BoundedSearch {
   private stack: Point[] = [];
   private readonly table: StateTable | null;
@@ -148,6 +166,8 @@ export class BoundedSearch {
   private pool = new Int32Array(1 << 20);
   /** Checkpoints on the current stack, shallowest first (see replayPrefix). */
   private checkpoints: Checkpoint[] = [];
+  /** The work-list search: main-line depths whose points the current task changed. */
+  private touched: MainLineMarks | null = null;
   private report: BoundedReport;
   private lastExecution: Execution | null = null;
   /**
@@ -209,8 +229,10 @@ export class BoundedSearch {
     };
     main.forEach((p, i) => ask(i, this.dpor ? p.backtrack : p.enabled));
     let complete = true;
-    // the stack is the whole main line now
+    // the stack is the whole main line now (its own points: the first task copies them all)
     let lastTask = main.length;
+    let copied = -1;
+    this.touched = new MainLineMarks(main.length);
     for (;;) {
       const task = queue.take(this.o.shouldStop);
       if (!task || this.o.shouldStop()) {
@@ -220,11 +242,15 @@ export class BoundedSearch {
       const { j, q } = task;
       // the stack is the main line up to the last branch point; deeper checkpoints were on the branch
       this.dropCheckpointsBelow(Math.min(j, lastTask));
+      this.mainLineTo(main, j, Math.min(j, lastTask, copied + 1));
       lastTask = j;
-      this.mainLineTo(main, j);
+      copied = j;
       const stopped = this.branch(j, q) || !this.dfs(j + 1);
       // races found in that subtree ask for branches further up the main line
-      if (this.dpor) for (let i = 0; i <= j && i < this.stack.length; i++) ask(i, this.stack[i].backtrack);
+      if (this.dpor) {
+        this.touched.mark(j);
+        for (const i of this.touched.list) if (i <= j && i < this.stack.length) ask(i, this.stack[i].backtrack);
+      }
       queue.finished();
       if (stopped) {
         complete = false;
@@ -237,15 +263,20 @@ export class BoundedSearch {
 
   /**
    * Makes the stack the main line's first j + 1 points (copies: the search changes them),
-   * reusing the point objects already there.
+   * reusing the point objects already there. Points from `from` on are copied again; above it
+   * the stack already holds main-line copies, and only those the last task's search touched
+   * (asked a branch of: `touched`) are copied again.
    */
-  private mainLineTo(main: Point[], j: number): void {
+  private mainLineTo(main: Point[], j: number, from: number): void {
     while (this.stack.length > j + 1) this.pop();
-    for (let i = 0; i <= j; i++) {
+    const copy = (i: number): void => {
       const to = this.stack[i];
       if (to && to !== main[i]) Object.assign(to, main[i], { sleepLists: main[i].sleepLists.slice(), footprint: null, host: null, entry: -1 });
       else this.stack[i] = clonePoint(main[i]);
-    }
+    };
+    for (const i of this.touched?.list ?? []) if (i < from) copy(i);
+    this.touched?.clear();
+    for (let i = Math.max(0, from); i <= j; i++) copy(i);
   }
 
   /**
@@ -598,6 +629,7 @@ export class BoundedSearch {
     const at = (k: number): void => {
       const pt = this.stack[k];
       pt.backtrack |= (pt.enabled & bit(p)) !== 0 ? bit(p) : pt.enabled;
+      this.touched?.mark(k);
     };
     at(i);
     // fairness, with two preemptions or more: also right after step i, so that the steps of i's M
