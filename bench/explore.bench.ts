@@ -116,7 +116,7 @@ function exhaustiveOnBefore(): void {
 function savings(): void {
   const p = compile(litmus, 'none');
   const count = (gmp: number, bound: number, por: boolean, hashing: boolean): number => {
-    const target = new ExploreTarget(p, { gomaxprocs: gmp, hashing });
+    const target = new ExploreTarget(p, { gomaxprocs: gmp });
     return new BoundedSearch(target, { bound, por, hashing, stopOnFailure: false, shouldStop: () => false }).run().executions;
   };
   for (const [gmp, bound] of [[3, 1], [3, 2], [2, UNBOUNDED]] as const) {
@@ -126,7 +126,7 @@ function savings(): void {
     row(`litmus, ${gmp} Ms, ${label}: executions vs plain`, `${reduced} / ${plain}`, `${((1 - reduced / plain) * 100).toFixed(0)}% saved`);
     if (bound < UNBOUNDED) {
       for (const hashing of [false, true]) {
-        const target = new ExploreTarget(p, { gomaxprocs: gmp, hashing });
+        const target = new ExploreTarget(p, { gomaxprocs: gmp });
         const d = new BoundedSearch(target, { bound, por: true, dpor: true, hashing, stopOnFailure: false, shouldStop: () => false }).run().executions;
         row(`litmus, ${gmp} Ms, k = ${bound} (DPOR${hashing ? ' + hashing' : ''}): executions vs plain`, `${d} / ${plain}`, `${((1 - d / plain) * 100).toFixed(0)}% saved`);
       }

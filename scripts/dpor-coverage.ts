@@ -75,8 +75,8 @@ function main(): number {
       if (!c.ok) throw new Error(`random program ${seed} does not compile: ${c.error}`);
       for (const t of tallies) {
         const k = t.k;
-        const plain = search(new ExploreTarget(c.program, { gomaxprocs: o.gomaxprocs, hashing: false }), k, false);
-        const dpor = search(new ExploreTarget(c.program, { gomaxprocs: o.gomaxprocs, hashing: true }), k, true);
+        const plain = search(new ExploreTarget(c.program, { gomaxprocs: o.gomaxprocs }), k, false);
+        const dpor = search(new ExploreTarget(c.program, { gomaxprocs: o.gomaxprocs }), k, true);
         t.plain += plain.executions;
         t.dpor += dpor.executions;
         const missed = [...plain.outcomes].filter((x) => !dpor.outcomes.has(x));

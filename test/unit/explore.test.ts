@@ -37,7 +37,7 @@ function compile(file: string, runtime: string): Program {
 
 /** Every outcome (how the run ended and what it printed) a bounded search finds. */
 function outcomes(program: Program, gomaxprocs: number, bound: number, por: boolean, hashing: boolean, dpor = false): { set: string[]; executions: number } {
-  const target = new ExploreTarget(program, { gomaxprocs, hashing });
+  const target = new ExploreTarget(program, { gomaxprocs });
   const r = new BoundedSearch(target, { bound, por, dpor, hashing, stopOnFailure: false, shouldStop: () => false }).run();
   assert.ok(r.complete, `the search (bound ${bound}, por ${por}, dpor ${dpor}, hashing ${hashing}) should complete`);
   return { set: [...r.outcomes.keys()].sort(), executions: r.executions };

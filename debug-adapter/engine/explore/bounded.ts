@@ -454,10 +454,9 @@ export class BoundedSearch {
       p.done |= bit(q);
       p.backtrack |= bit(q);
       p.thread = q;
-      const r = t.step(q);
-      p.steps = r.steps;
+      p.steps = t.step(q);
       this.keepAccesses(p, this.stack.length - 1);
-      p.yielded = r.yielded;
+      p.yielded = t.yielded;
       p.host?.addRange(p.accPool, p.accAt, p.accLen, q);
       this.analyze(this.stack.length - 1, this.dpor);
     }

@@ -131,7 +131,7 @@ export function explore(program: Program, o: ExploreOptions): ExploreReport {
   const cancelled = o.cancelled ?? (() => false);
   let executions = 0;
   const progress = (phase: Progress['phase']): void => o.onProgress?.({ executions, elapsedMs: Date.now() - t0, phase });
-  const target = new ExploreTarget(program, { gomaxprocs: o.gomaxprocs, maxSteps: o.maxSteps, oracle: o.oracle, hashing: o.hashing ?? true });
+  const target = new ExploreTarget(program, { gomaxprocs: o.gomaxprocs, maxSteps: o.maxSteps, oracle: o.oracle });
   progress('estimate');
   const est = estimate(target, bound);
   const spec: SearchSpec = { strategy: o.strategy, bound, seed: o.seed ?? 1, pctDepth: o.pctDepth ?? PCT_DEPTH, por: o.por ?? true, hashing: o.hashing ?? true, horizon: Math.max(1, est.choicePoints) };

@@ -1,10 +1,11 @@
 // State hashing for the exhaustive search: a 64-bit fingerprint of the machine's state, made of
-// an incremental sum over every shared word written since the exploration's root (updated on
-// each reported write, relative to the root's value) plus a direct hash of what the VM writes
-// without reporting (M/G/P structs, the scheduler struct, goroutine stacks, frames, run queue).
+// a sum over the words of the globals and the heap that differ from the exploration's root
+// (each relative to the root's value) plus a direct hash of the rest (M/G/P structs, the
+// scheduler struct, goroutine stacks, frames, run queue).
 // Visited states live in StateTable, an open-addressing table in typed arrays.
+import { Buffer } from 'node:buffer';
 import type { Machine } from '../vm/machine';
-import { PAGE_SHIFT as MEMORY_PAGE_SHIFT } from '../vm/memory';
+import { DATA_BASE, PAGE_SHIFT as MEMORY_PAGE_SHIFT } from '../vm/memory';
 import { Footprint } from './access';
 
 // A module-local copy of a constant read on every memory access: unbundled (tests, benchmarks),
@@ -22,60 +23,75 @@ const mixB = (w: number, v: number): number => {
   return Math.imul(h, 0x5bd1e995) ^ (h >>> 12);
 };
 
-/** A MemoryHash at a moment: its sums and every written word's last value. */
-export interface MemoryHashState {
-  a: number;
-  b: number;
-  last: Map<number, number>;
-}
-
-/** The sum part: Σ mix(word, value now) − mix(word, value at the root), over written words. */
+/**
+ * The sum part of a fingerprint: Σ mix(word, value now) − mix(word, value at the root), over
+ * the words of the globals and the heap that differ from the root. Computed when a fingerprint
+ * is asked for, not kept up to date on every write: a search looks states up at few points
+ * (none at all with two Ms), and a page equal to the root's is skipped by a native compare.
+ */
 export class MemoryHash {
-  a = 0;
-  b = 0;
-  private last = new Map<number, number>();
-  private root = new Map<number, Uint32Array>();
+  /** The root's pages of the globals and the heap, as bytes and as words. */
+  private root = new Map<number, { bytes: Uint8Array; words: Uint32Array }>();
 
   constructor(private readonly vm: Machine) {}
 
-  /** Makes the current memory the root (hash 0). */
+  /** The page after the highest page of the heap mapped at the root. */
+  private rootHeapTop = 0;
+
+  /** Makes the current memory the root (sums 0). */
   setRoot(): void {
     this.root = new Map();
-    for (const [s, e] of this.vm.mem.mappedRuns()) {
-      for (let p = s; p < e; p++) this.root.set(p, this.vm.mem.u32.slice((p << PAGE_SHIFT) >>> 2, ((p + 1) << PAGE_SHIFT) >>> 2));
+    const mem = this.vm.mem;
+    this.rootHeapTop = 0;
+    for (const [s, e] of mem.mappedRuns()) {
+      for (let p = s; p < e; p++) {
+        if (!this.covers(p)) continue;
+        this.rootHeapTop = Math.max(this.rootHeapTop, p + 1);
+        const bytes = mem.u8.slice(p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
+        this.root.set(p, { bytes, words: new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2) });
+      }
     }
-    this.reset();
   }
 
-  /** Back at the root (after restoring its snapshot). */
-  reset(): void {
-    this.last.clear();
-    this.a = 0;
-    this.b = 0;
+  /**
+   * Globals and heap: the runtime structures and the stacks are hashed directly by
+   * `fingerprint` (and a stack holds dead frames' bytes that do not matter).
+   */
+  private covers(page: number): boolean {
+    const l = this.vm.mem.layout;
+    return page < l.structBase >>> PAGE_SHIFT || page >= l.heapBase >>> PAGE_SHIFT;
   }
 
-  /** For a checkpoint. */
-  capture(): MemoryHashState {
-    return { a: this.a, b: this.b, last: new Map(this.last) };
-  }
-
-  restore(s: MemoryHashState): void {
-    this.a = s.a;
-    this.b = s.b;
-    this.last = new Map(s.last);
-  }
-
-  written(word: number): void {
-    const now = this.vm.mem.u32[word];
-    let before = this.last.get(word);
-    if (before === undefined) {
-      const page = this.root.get(word >>> (PAGE_SHIFT - 2));
-      before = page ? page[word & ((1 << (PAGE_SHIFT - 2)) - 1)] : 0;
-    }
-    if (before === now) return;
-    this.a = (this.a + mixA(word, now) - mixA(word, before)) | 0;
-    this.b = (this.b + mixB(word, now) - mixB(word, before)) | 0;
-    this.last.set(word, now);
+  /** [a, b] now. */
+  sums(): [number, number] {
+    const mem = this.vm.mem;
+    const u32 = mem.u32;
+    let a = 0;
+    let b = 0;
+    const page = (p: number): void => {
+      const r = this.root.get(p);
+      if (!r && mem.mapped[p] !== 1) return; // never mapped, or unmapped and zeroed
+      const base = p << (PAGE_SHIFT - 2);
+      if (r && Buffer.compare(r.bytes, mem.u8.subarray(p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT)) === 0) return;
+      for (let i = 0; i < 1 << (PAGE_SHIFT - 2); i++) {
+        const before = r ? r.words[i] : 0;
+        const now = u32[base + i];
+        if (before === now) continue;
+        const w = base + i;
+        a = (a + mixA(w, now) - mixA(w, before)) | 0;
+        b = (b + mixB(w, now) - mixB(w, before)) | 0;
+      }
+    };
+    // the globals, then the heap up to its highest page mapped now or at the root (an
+    // unmapped page reads as zeros)
+    const l = mem.layout;
+    for (let p = DATA_BASE >>> PAGE_SHIFT; p < l.structBase >>> PAGE_SHIFT; p++) page(p);
+    const heapBase = l.heapBase >>> PAGE_SHIFT;
+    let top = mem.mapped.length;
+    while (top > heapBase && mem.mapped[top - 1] !== 1) top--;
+    top = Math.max(top, this.rootHeapTop);
+    for (let p = heapBase; p < top; p++) page(p);
+    return [a, b];
   }
 }
 
@@ -102,8 +118,9 @@ export function fingerprint(vm: Machine, mem: MemoryHash): [number, number] {
   r.a = 0x811c9dc5;
   r.b = 0x2545f491;
   const u32 = vm.mem.u32;
-  r.add(mem.a);
-  r.add(mem.b);
+  const [a, b] = mem.sums();
+  r.add(a);
+  r.add(b);
   r.words(u32, vm.mem.layout.structBase >>> 2, (vm.arena.structTop + 3) >>> 2);
   const s = vm.code.offsets.sched;
   r.add(u32[(s.addr + s.gcwaiting) >>> 2]);

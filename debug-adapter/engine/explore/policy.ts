@@ -102,11 +102,11 @@ export function runPolicy(target: ExploreTarget, choose: Chooser, shouldStop: ()
       if (preemption) preemptions++;
       deviations.push({ from: last, at: last >= 0 ? local[last] : points, to: t, preemption });
     }
-    const r = target.step(t);
+    target.step(t);
     local[t]++;
     points++;
-    observe?.(t, r.yielded);
-    free = r.yielded;
+    observe?.(t, target.yielded);
+    free = target.yielded;
     last = t;
   }
   return { result: target.result(), deviations, preemptions, points, choicePoints: choiceIndex, stopped };

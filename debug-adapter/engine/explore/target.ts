@@ -10,7 +10,7 @@ import type { OracleState } from '../oracle/oracle';
 import { Machine } from '../vm/machine';
 import type { MachineState } from '../vm/snapshot';
 import type { AccessList } from './access';
-import { fingerprint, MemoryHash, type MemoryHashState } from './fingerprint';
+import { fingerprint, MemoryHash } from './fingerprint';
 import { EventTracker } from './tracker';
 
 export interface TargetOptions {
@@ -18,8 +18,6 @@ export interface TargetOptions {
   maxSteps?: number;
   /** Heap oracle on (default true; a plain SimC program with runtime `none` has no heap to check). */
   oracle?: boolean;
-  /** Maintain state fingerprints (default true). */
-  hashing?: boolean;
 }
 
 /**
@@ -52,7 +50,6 @@ export function oracleFor(program: Program, on: boolean | undefined): typeof EXP
 export interface TargetCheckpoint {
   machine: MachineState;
   oracle: OracleState | null;
-  memory: MemoryHashState;
 }
 
 export class ExploreTarget {
@@ -66,7 +63,6 @@ export class ExploreTarget {
   private detachOracle: (() => void) | null = null;
   private oracle: Oracle | null = null;
   private readonly withOracle: boolean;
-  private readonly hashing: boolean;
 
   constructor(
     readonly program: Program,
@@ -78,10 +74,9 @@ export class ExploreTarget {
     this.rootSwitches = this.vm.switches.slice();
     this.rootSteps = this.vm.steps;
     this.withOracle = oracleFor(program, options.oracle) !== false;
-    this.hashing = options.hashing ?? true;
     this.memHash = new MemoryHash(this.vm);
     this.memHash.setRoot();
-    this.tracker = new EventTracker(this.vm, this.hashing ? this.memHash : null);
+    this.tracker = new EventTracker(this.vm);
     this.vm.listen(this.tracker);
     this.reset();
   }
@@ -101,7 +96,6 @@ export class ExploreTarget {
     this.detachOracle?.();
     this.detachOracle = null;
     this.vm.restore(this.root);
-    this.memHash.reset();
     if (this.withOracle) {
       this.oracle = new Oracle(this.vm, EXPLORE_ORACLE);
       this.detachOracle = this.vm.listen(this.oracle);
@@ -113,14 +107,13 @@ export class ExploreTarget {
    * pages are shared with `base`, an earlier checkpoint.
    */
   checkpoint(base?: TargetCheckpoint): TargetCheckpoint {
-    return { machine: this.vm.snapshot(base?.machine ?? this.root), oracle: this.oracle?.capture() ?? null, memory: this.memHash.capture() };
+    return { machine: this.vm.snapshot(base?.machine ?? this.root), oracle: this.oracle?.capture() ?? null };
   }
 
   /** Back to a checkpoint of this execution's path (the same oracle goes on). */
   restoreCheckpoint(c: TargetCheckpoint): void {
     this.vm.restore(c.machine);
     if (this.oracle && c.oracle) this.oracle.restore(c.oracle);
-    this.memHash.restore(c.memory);
   }
 
   /** The Ms that can run now, as a bit mask of M ids. */
@@ -139,10 +132,14 @@ export class ExploreTarget {
     if (!this.vm.halted && this.enabled() === 0) this.vm.run();
   }
 
-  /** One explorer step of M `t`; returns its access list. */
-  step(t: number): { steps: number; yielded: boolean } {
-    const steps = this.tracker.step(this.vm.ms[t]);
-    return { steps, yielded: this.tracker.yielded };
+  /** One explorer step of M `t`: returns the statements it ran (its accesses: `accesses()`; whether it yielded: `yielded`). */
+  step(t: number): number {
+    return this.tracker.step(this.vm.ms[t]);
+  }
+
+  /** The last step gave up its M (switching away after it is not a preemption). */
+  get yielded(): boolean {
+    return this.tracker.yielded;
   }
 
   /** The last step's accesses (a copy). */

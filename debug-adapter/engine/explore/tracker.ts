@@ -7,7 +7,6 @@ import type { Listener, Machine } from '../vm/machine';
 import { ACCESS_WRITE as WRITE_FLAG } from '../vm/instantiate';
 import type { Frame, Gor, Mach } from '../vm/threads';
 import { A_READ as READ_KIND, A_WRITE as WRITE_KIND, SCHED_READERS, SCHED_WRITERS, SYS_WRITERS, W_OUTPUT, W_RUNQ, W_SCHED, W_SYS, type AccessList } from './access';
-import type { MemoryHash } from './fingerprint';
 
 // Module-local copies of constants read on every memory access: unbundled (tests, benchmarks),
 // a read of another module's export is a getter call.
@@ -41,7 +40,6 @@ export class EventTracker implements Listener {
 
   constructor(
     private readonly vm: Machine,
-    private readonly hash: MemoryHash | null,
   ) {
     this.sg0 = vm.code.offsets.G.stackguard0;
     const sched = vm.code.offsets.sched;
@@ -140,10 +138,7 @@ export class EventTracker implements Listener {
     const write = (flags & ACCESS_WRITE) !== 0;
     const first = addr >>> 2;
     const last = (addr + size - 1) >>> 2;
-    for (let w = first; w <= last; w++) {
-      this.push(w, write ? A_WRITE : A_READ);
-      if (write && this.hash) this.hash.written(w);
-    }
+    for (let w = first; w <= last; w++) this.push(w, write ? A_WRITE : A_READ);
     this.visible = true;
   }
 

@@ -48,7 +48,9 @@ export class SweepObserver implements Listener {
   readonly heap: HeapView;
   readonly owners = new Map<number, Ownership>();
   private sweepgenAddr = new Map<number, number>();
-  private known = '';
+  /** The span table (mheap.allspans, mheap.nspan) `sweepgenAddr` was built from (−1: rebuild). */
+  private knownSpans = -1;
+  private knownCount = -1;
   private afterG6 = false;
   private readonly gcFn: number;
 
@@ -69,7 +71,7 @@ export class SweepObserver implements Listener {
     this.owners.clear();
     for (const [span, g, m, path, since] of s.owners) this.owners.set(span, { g: this.vm.gs[g], m: this.vm.ms[m], path, since });
     this.afterG6 = s.afterG6;
-    this.known = ''; // the span table is read again
+    this.knownSpans = -1; // the span table is read again
   }
 
   /** Is addr the sweepgen field of a span? Returns the span's address. */
@@ -79,9 +81,12 @@ export class SweepObserver implements Listener {
   }
 
   private refresh(): void {
-    const key = `${this.heap.w(this.heap.o.heap + this.heap.o.allspans)}/${this.heap.w(this.heap.o.heap + this.heap.o.nspan)}`;
-    if (key === this.known) return;
-    this.known = key;
+    // numbers, not a string key: this runs on every write the oracle sees
+    const spans = this.heap.w(this.heap.o.heap + this.heap.o.allspans);
+    const count = this.heap.w(this.heap.o.heap + this.heap.o.nspan);
+    if (spans === this.knownSpans && count === this.knownCount) return;
+    this.knownSpans = spans;
+    this.knownCount = count;
     this.sweepgenAddr = new Map(this.heap.spanAddrs().map((s) => [s + this.heap.o.span.sweepgen, s]));
   }
 

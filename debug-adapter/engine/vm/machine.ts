@@ -623,24 +623,31 @@ export class Machine implements AccessSink {
   step(m: Mach, n: number): number {
     this.resumeFromPause();
     if (this.halted) return 0;
-    const runnable = this.runnableOrHalt();
-    if (!runnable || !runnable.includes(m)) return 0;
+    // (no list of the runnable Ms: the explorer steps this way millions of times)
+    if (!this.mayGoOn() || !this.isRunnable(m)) return 0;
     return this.runChosen(m, n, false);
   }
 
   /** The runnable Ms, or null after ending the run (budget, deadlock). */
   private runnableOrHalt(): Mach[] | null {
+    if (!this.mayGoOn()) return null;
+    return this.ms.filter((x) => this.isRunnable(x));
+  }
+
+  /** False after ending the run: the step budget is spent, or no M can run (deadlock). */
+  private mayGoOn(): boolean {
     if (this.steps >= this.maxSteps) {
       this.halt({ outcome: 'budget', message: `step budget of ${this.maxSteps} steps exhausted`, m: this.cur, g: this.cur.exec, frame: this.cur.exec.frames[this.cur.exec.frames.length - 1] });
-      return null;
+      return false;
     }
-    const runnable = this.ms.filter((x) => this.isRunnable(x));
-    if (runnable.length === 0) {
+    let any = false;
+    for (let i = 0; i < this.ms.length && !any; i++) any = this.isRunnable(this.ms[i]);
+    if (!any) {
       const waiting = this.gs.filter((g) => !g.isG0 && this.view.gStatus(g) !== GStatus.Dead).length;
       this.halt({ outcome: 'deadlock', message: `all goroutines are asleep - deadlock! (${waiting} goroutine${waiting === 1 ? '' : 's'} waiting, no M can run)`, m: this.mainG.m ?? this.cur, g: this.mainG });
-      return null;
+      return false;
     }
-    return runnable;
+    return true;
   }
 
   private runChosen(m: Mach, n: number, solo: boolean): number {
@@ -679,13 +686,16 @@ export class Machine implements AccessSink {
       this.resumeSkip = null;
       if (skip.label === label) {
         // the statement we paused before: run it now
-        for (const l of this.stmtListeners) l.onResumed?.(m, fr, label);
+        const ls = this.stmtListeners;
+        for (let i = 0; i < ls.length; i++) ls[i].onResumed?.(m, fr, label);
         this.stepsInRun++;
         return false;
       }
     }
     let reason = this.pauseRequest;
-    for (const l of this.stmtListeners) if (l.onStatement?.(m, fr, label)) reason = reason ?? 'breakpoint';
+    // indexed loops: this runs before every statement of instrumented code
+    const ls = this.stmtListeners;
+    for (let i = 0; i < ls.length; i++) if (ls[i].onStatement?.(m, fr, label)) reason = reason ?? 'breakpoint';
     if (reason === null) {
       this.stepsInRun++;
       return false;
