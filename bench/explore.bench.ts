@@ -34,7 +34,7 @@ const CAP = Number(process.env.EXPLORE_BENCH_CAP_S ?? 120) * 1000;
 const PARTS = process.env.EXPLORE_BENCH_PARTS?.split(',');
 /**
  * EXPLORE_BENCH_PARTS=first,savings,shrink,workers,bounded,dpor runs only those parts (default
- * all); k2full (the complete k = 2 search of the full scenario on two workers, about 14 minutes
+ * all); k2full (the complete k = 2 search of the full scenario on two workers, about 10 minutes
  * here) runs only when named.
  */
 const part = (name: string): boolean => !PARTS || PARTS.includes(name);
