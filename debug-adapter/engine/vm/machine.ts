@@ -623,23 +623,31 @@ export class Machine implements AccessSink {
   step(m: Mach, n: number): number {
     this.resumeFromPause();
     if (this.halted) return 0;
-    // (no list of the runnable Ms: the explorer steps this way millions of times)
-    if (!this.mayGoOn() || !this.isRunnable(m)) return 0;
+    // (no list of the runnable Ms: the explorer steps this way millions of times; m runnable
+    // means no deadlock)
+    if (!this.withinBudget()) return 0;
+    if (!this.isRunnable(m)) {
+      this.mayGoOn();
+      return 0;
+    }
     return this.runChosen(m, n, false);
   }
 
   /** The runnable Ms, or null after ending the run (budget, deadlock). */
   private runnableOrHalt(): Mach[] | null {
-    if (!this.mayGoOn()) return null;
+    if (!this.withinBudget() || !this.mayGoOn()) return null;
     return this.ms.filter((x) => this.isRunnable(x));
   }
 
-  /** False after ending the run: the step budget is spent, or no M can run (deadlock). */
+  /** False after ending the run because the step budget is spent. */
+  private withinBudget(): boolean {
+    if (this.steps < this.maxSteps) return true;
+    this.halt({ outcome: 'budget', message: `step budget of ${this.maxSteps} steps exhausted`, m: this.cur, g: this.cur.exec, frame: this.cur.exec.frames[this.cur.exec.frames.length - 1] });
+    return false;
+  }
+
+  /** False after ending the run because no M can run (deadlock). */
   private mayGoOn(): boolean {
-    if (this.steps >= this.maxSteps) {
-      this.halt({ outcome: 'budget', message: `step budget of ${this.maxSteps} steps exhausted`, m: this.cur, g: this.cur.exec, frame: this.cur.exec.frames[this.cur.exec.frames.length - 1] });
-      return false;
-    }
     let any = false;
     for (let i = 0; i < this.ms.length && !any; i++) any = this.isRunnable(this.ms[i]);
     if (!any) {
