@@ -6,7 +6,8 @@
 // bits and span; a click (or Enter/Space) on a span asks the host to reveal it in the Span panel.
 // A full answer (or a theme change) refills the whole picture from the nibble buffer through a
 // Uint32Array over an ImageData; a delta repaints only the blocks it made stale. The fill and
-// draw times are kept in data attributes (the tests and bench read them).
+// draw times, and the time to handle a whole answer, are kept in data attributes (the tests
+// and bench read them).
 import { BitmapModel, BLOCK, bitsText, describeBits } from './common/bitmapModel';
 import { fillPicture, palettes, rgba, themeColours, ViewTransform, type BitmapColours } from './common/bitmapRender';
 import type { SpanSummary, ToPanel } from './common/protocol';
@@ -414,6 +415,7 @@ function onMessage(m: ToPanel): void {
       showStatus(status, m);
       return;
     case 'bitmap': {
+      const t0 = performance.now();
       const why = model.apply(m.base, m.answer);
       if (why) {
         log(`bitmap: ${why}; asking for the whole bitmap`);
@@ -432,6 +434,8 @@ function onMessage(m: ToPanel): void {
       if (cursor >= model.words) cursor = -1;
       if (cursor >= 0) cursorText.textContent = describeWord(cursor);
       draw();
+      // the whole answer: apply, repaint, summary and draw (what a stop costs the page)
+      document.body.dataset.handleMs = (performance.now() - t0).toFixed(2);
       return;
     }
     default:

@@ -87,27 +87,48 @@ export class BitmapModel {
     }
     let next: Uint8Array;
     let diff: Uint8Array;
+    let blocks: number[];
     let changed = 0;
     if (a.delta) {
       if (!a.changed) return 'a delta answer without `changed` blocks';
       if (base !== this.generation || a.arenaStart !== this.arenaStart || a.bytes < this.nibbles.length) {
         return `a delta from generation ${base ?? 'none'} does not apply to the bitmap held (generation ${this.generation})`;
       }
-      next = new Uint8Array(a.bytes);
-      next.set(this.nibbles);
-      diff = new Uint8Array(a.bytes);
+      // decode and check every block first, so a refused delta leaves the bitmap held as it was
+      const decoded: [number, Uint8Array][] = [];
       let payload = 0;
       for (const [off, b64] of a.changed) {
         const block = fromBase64(b64);
         payload += b64.length;
         if (off < 0 || off + block.length > a.bytes) return `a changed block at ${off} (+${block.length}) lies outside the ${a.bytes} bitmap bytes`;
+        decoded.push([off, block]);
+      }
+      // then update in place: a step changes a few blocks of a 2 MB bitmap, so neither copying
+      // it nor scanning it for changes may cost a frame; the previous diff is non-zero only in
+      // the previous changed blocks
+      if (a.bytes === this.nibbles.length && this.diff.length === a.bytes) {
+        next = this.nibbles;
+        diff = this.diff;
+        for (const off of this.changedBlocks) diff.fill(0, off, Math.min(off + BLOCK, diff.length));
+      } else {
+        next = new Uint8Array(a.bytes);
+        next.set(this.nibbles);
+        diff = new Uint8Array(a.bytes);
+      }
+      const touched = new Set<number>();
+      for (const [off, block] of decoded) {
         for (let i = 0; i < block.length; i++) {
           const x = next[off + i] ^ block[i];
-          if (x !== 0) changed += (x & 15 ? 1 : 0) + (x >> 4 ? 1 : 0);
+          if (x !== 0) {
+            changed += (x & 15 ? 1 : 0) + (x >> 4 ? 1 : 0);
+            touched.add(off + i - ((off + i) % BLOCK));
+          }
           diff[off + i] = x;
         }
         next.set(block, off);
       }
+      // a block whose bytes were changed back within the same delta holds no change
+      blocks = [...touched].filter((off) => diff.subarray(off, Math.min(off + BLOCK, diff.length)).some((x) => x !== 0)).sort((x, y) => x - y);
       this.lastPayloadBytes = payload;
     } else {
       if (a.data === undefined) return 'a full answer without `data`';
@@ -125,8 +146,8 @@ export class BitmapModel {
           }
         }
       }
+      blocks = changedBlocksOf(diff);
     }
-    const blocks = changedBlocksOf(diff);
     this.dirtyBlocks = a.delta ? [...new Set([...this.changedBlocks, ...blocks])].sort((x, y) => x - y) : null;
     this.changedBlocks = blocks;
     this.nibbles = next;

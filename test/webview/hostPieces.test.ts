@@ -1,6 +1,7 @@
 // The panels' host-side pieces that need no VS Code, in plain Node: the page builder (CSP,
 // nonce, escaping), the address "Show in Span Panel" takes from a Variables context argument,
-// the thread-name → timeline-lane mapping, and the message checkers both sides use.
+// the thread-name → timeline-lane mapping, the message checkers both sides use, and the Heap
+// Bitmap's model applying the recorded deltas.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fromPanel, toPanel } from '../../media/common/protocol';
@@ -66,4 +67,42 @@ test('panel → host messages are checked: good ones pass typed, bad ones get a 
   const deep = check(toPanel, { type: 'timeline', focusLane: null, answer: { generation: 1, position: 0, furthest: 0, lanes: [], events: [{ pos: 0, kind: 'halt', text: 't', m: 'M0' }], more: false } });
   assert.equal(deep.ok, false);
   if (!deep.ok) assert.equal(deep.reason, 'answer.events[0].m: expected an integer, got string');
+});
+
+test('the Heap Bitmap model applies the recorded deltas (in place) to exactly the recorded bitmaps; a refused delta changes nothing', async () => {
+  const { BitmapModel } = await import('../../media/common/bitmapModel');
+  const { changedWords, loadFixtures } = await import('./fixtures');
+  const fx = loadFixtures();
+  const model = new BitmapModel();
+  fx.stops.forEach((s, i) => {
+    assert.equal(model.apply(s.bitmap.delta ? (s.since ?? null) : null, s.bitmap), null, `stop ${i}`);
+    assert.deepEqual(model.nibbles, fx.nibbles[i], `stop ${i}: the bitmap held`);
+    const changed = i === 0 ? [] : changedWords(fx.nibbles[i - 1], fx.nibbles[i]);
+    assert.equal(model.changedWords, changed.length, `stop ${i}: changed words`);
+    const set = new Set(changed);
+    for (let w = 0; w < model.words; w++) if (model.changedAt(w) !== set.has(w)) assert.fail(`stop ${i}: word ${w} changed ${model.changedAt(w)}, expected ${set.has(w)}`);
+    // the changed blocks are exactly the 256-byte blocks holding a changed word
+    assert.deepEqual(model.changedBlocks, [...new Set(changed.map((w) => (w >>> 1) - ((w >>> 1) % 256)))], `stop ${i}: changed blocks`);
+  });
+  const held = Uint8Array.from(model.nibbles);
+  const diff = Uint8Array.from(model.diff);
+  const last = fx.stops[fx.stops.length - 1].bitmap;
+  // a delta whose second block lies outside the bitmap: refused before anything is written
+  const bad = { ...last, generation: last.generation + 1, changed: [[0, Buffer.from([0xff]).toString('base64')], [last.bytes, 'AA==']] as [number, string][] };
+  assert.match(model.apply(last.generation, bad) ?? '', /lies outside/);
+  assert.deepEqual(model.nibbles, held);
+  assert.deepEqual(model.diff, diff);
+  assert.equal(model.generation, last.generation);
+  // one more step that changes one word elsewhere: the last stop's changes are no longer changes
+  const before = model.changedBlocks;
+  const block = [...Array(last.bytes / 256).keys()].map((k) => k * 256).find((off) => !before.includes(off));
+  assert.ok(block !== undefined && before.length > 0);
+  const bytes = Uint8Array.from(model.nibbles.subarray(block, block + 256));
+  bytes[0] ^= 0x01;
+  const step = { ...last, generation: last.generation + 2, changed: [[block, Buffer.from(bytes).toString('base64')]] as [number, string][] };
+  assert.equal(model.apply(last.generation, step), null);
+  assert.equal(model.changedWords, 1);
+  assert.deepEqual(model.changedBlocks, [block]);
+  assert.deepEqual(model.dirtyBlocks, [...new Set([...before, block])].sort((x, y) => x - y), 'the old highlights are repainted too');
+  for (let w = 0; w < model.words; w++) if (model.changedAt(w) !== (w === block * 2)) assert.fail(`word ${w} changed ${model.changedAt(w)}`);
 });

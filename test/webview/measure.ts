@@ -14,6 +14,8 @@ export interface BitmapTimes {
   put: number[];
   /** Partial repaints after a delta of `deltaWords` changed words (ms). */
   partial: number[];
+  /** Handling a whole delta answer in the page: apply, partial repaint, summary, draw (ms). */
+  deltaHandle: number[];
   /** One draw of the view (ms). */
   draw: number;
   fullChars: number;
@@ -40,6 +42,7 @@ export async function measureBitmap(h: Harness, fullRepaints = 20, deltas = 10, 
     const fullFill = [await attr(p, 'data-fill-ms')];
     const put = [await attr(p, 'data-put-ms')];
     const partial: number[] = [];
+    const deltaHandle: number[] = [];
     let deltaChars = 0;
     for (let g = 2; g < 2 + deltas; g++) {
       const d = syntheticDelta(full, (g * 997_331) % WORDS, deltaWords, g - 1, g);
@@ -47,6 +50,7 @@ export async function measureBitmap(h: Harness, fullRepaints = 20, deltas = 10, 
       await p.send({ type: 'bitmap', ...d });
       await p.page.waitForFunction(`document.body.dataset.generation === '${g}'`);
       partial.push(await attr(p, 'data-partial-ms'));
+      deltaHandle.push(await attr(p, 'data-handle-ms'));
     }
     // a theme change (VS Code rewrites the CSS variables on <html>) repaints everything
     for (let k = 0; k < fullRepaints; k++) {
@@ -60,7 +64,7 @@ export async function measureBitmap(h: Harness, fullRepaints = 20, deltas = 10, 
     const errors = p.errors.join('\n');
     if (errors) throw new Error(`page errors while measuring: ${errors}`);
     return {
-      words: WORDS, fullFill, put, partial, draw: await attr(p, 'data-draw-ms'),
+      words: WORDS, fullFill, put, partial, deltaHandle, draw: await attr(p, 'data-draw-ms'),
       fullChars: full.answer.data.length, deltaChars, deltaWords,
       changedShown: Number(await p.page.getAttribute('#summary', 'data-changed')),
     };
@@ -74,6 +78,7 @@ export function describeTimes(t: BitmapTimes): string {
   return [
     `${t.words} words (16 MiB arena): full repaint best ${f(best(t.fullFill))} ms, median ${f(median(t.fullFill))} ms of ${t.fullFill.length} (the first, before the JIT warms up: ${f(t.fullFill[0])} ms)`,
     `putImageData best ${f(best(t.put))} ms; partial repaint after a delta of ${t.deltaWords} words best ${f(best(t.partial))} ms; draw ${f(t.draw)} ms`,
+    `a whole delta answer handled (apply, repaint, summary, draw): best ${f(best(t.deltaHandle))} ms, median ${f(median(t.deltaHandle))} ms of ${t.deltaHandle.length}`,
     `payload: full answer ${t.fullChars} base64 chars, delta ${t.deltaChars} base64 chars`,
   ].join('\n');
 }

@@ -102,6 +102,14 @@ describe('Span panel', () => {
     assert.match(await text(p, '#sweepgen'), new RegExp(`${a.sweepgen} against H = ${a.H}: H−1 — being swept by g2 on M1 \\(H−1\\)`));
     assert.equal(await p.page.getAttribute('#sweepgen .sweep-state', 'data-class'), 'sweeping');
     assert.equal(await text(p, '#owner'), a.owner);
+    // every header field: start and limit, pages, size class, element size, state
+    const rows = Object.fromEntries((await p.page.locator('#header dt').evaluateAll((dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent ?? '']))) as [string, string][]);
+    assert.equal(rows['Span'], `${a.addr} (MSpan)`);
+    assert.equal(rows['Memory'], `0x${a.start.toString(16)} … 0x${a.limit.toString(16)}`);
+    assert.equal(rows['Pages'], `${a.npages} (page ${a.start >>> 13})`);
+    assert.equal(rows['Size class'], String(a.sizeclass));
+    assert.equal(rows['Element size'], `${a.elemsize} bytes · ${a.slots.length} objects · ref ${a.ref}`);
+    assert.equal(rows['State'], `${a.stateName} (${a.state})`);
     assert.equal(await p.page.locator('#slots button.slot').count(), a.slots.length);
     const freeIndex = a.slots.findIndex((s) => s.free);
     const liveIndex = a.slots.findIndex((s) => s.marked && !s.free);
@@ -149,6 +157,17 @@ describe('Span panel', () => {
     const rowText = await text(p, '#specials tbody tr');
     assert.match(rowText, new RegExp(`${sp.addr}finalizer${sp.offset}0x${sp.object.toString(16)}#0`));
     assert.equal(await p.page.getAttribute('#slots button.slot[data-index="0"]', 'data-finalizer'), '');
+    // the finalizer object is drawn in the special colour (the legend's), other objects are not
+    const shadow = (i: number): Promise<string> => p.page.locator(`#slots button.slot[data-index="${i}"]`).evaluate((e) => getComputedStyle(e).boxShadow);
+    const specialColour = await p.page.locator('.legend .swatch-finalizer').evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.ok((await shadow(0)).includes(specialColour), `slot 0: ${await shadow(0)} has ${specialColour}`);
+    const plain = a.slots.findIndex((x) => x.allocated && !x.finalizer && !x.special);
+    assert.ok(plain > 0, 'fixture: an object without a special');
+    assert.equal(await shadow(plain), 'none');
+    // an object whose heap bitmap has the special bit (a profile record, no finalizer) is drawn so too
+    await p.send({ type: 'span', answer: { ...a, slots: a.slots.map((x, i) => (i === plain ? { ...x, special: true } : x)) } });
+    await p.page.waitForFunction(`document.querySelector('#slots button.slot[data-index="${plain}"]').hasAttribute('data-special')`);
+    assert.ok((await shadow(plain)).includes(specialColour), `slot ${plain} with the special bit: ${await shadow(plain)}`);
     assert.match(await text(p, '#sweepgen'), /swept \(H\)/);
     // the same span with a corrupt freelist: 4 links, then back to the second slot
     const fl = a.freelist.slice(0, 4);
@@ -318,6 +337,32 @@ describe('Heap Bitmap panel', () => {
     await sendBad(p, 'bitmap');
     assert.equal(await p.page.locator('#summary').innerHTML(), shown);
   });
+
+  test('in-use spans are outlined (pixels of the focus-border colour); with no spans, no outline', async () => {
+    // the outline colour: --vscode-focusBorder, whose fallback outside VS Code is #007fd4
+    const outlinePixels = async (): Promise<number> => (await p.page.evaluate(`(() => {
+      const c = document.getElementById('view');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 0 && d[i + 1] === 127 && d[i + 2] === 212) n++;
+      return n;
+    })()`)) as number;
+    await p.page.mouse.move(0, 0); // no hovered span (it is outlined in another colour)
+    await p.page.focus('#view');
+    await p.page.keyboard.press('0');
+    await frames(p);
+    const last = fx.stops[fx.stops.length - 1].bitmap;
+    const withSpans = await outlinePixels();
+    assert.ok(withSpans > 0, 'no outline pixels drawn for the in-use spans');
+    // the same bitmap, sent whole, with no in-use span: the outlines go
+    const generation = last.generation + 20;
+    const data = Buffer.from(fx.nibbles[fx.nibbles.length - 1]).toString('base64');
+    await p.send({ type: 'bitmap', base: null, answer: { ...last, delta: false, changed: undefined, data, spans: [], generation } });
+    await p.page.waitForFunction(`document.body.dataset.generation === '${generation}'`);
+    await frames(p);
+    assert.equal(await p.page.locator('#spans button.span-item').count(), 0);
+    assert.equal(await outlinePixels(), 0, 'outline pixels drawn with no in-use span');
+  });
 });
 
 describe('Heap Bitmap speed', () => {
@@ -334,6 +379,8 @@ describe('Heap Bitmap speed', () => {
     assert.ok(times.deltaChars * 100 < times.fullChars, `a delta of ${times.deltaWords} words sent ${times.deltaChars} chars, the full bitmap ${times.fullChars}`);
     assert.ok(best(times.fullFill) < budget, `repainting 4M words took at best ${best(times.fullFill)} ms (budget ${budget.toFixed(1)} ms)`);
     assert.ok(best(times.partial) < best(times.fullFill), 'a delta repaint should cost less than a full one');
+    // after a step the page handles the whole delta answer (not only the repaint) within the frame
+    assert.ok(best(times.deltaHandle) < budget, `handling a delta answer took at best ${best(times.deltaHandle)} ms (budget ${budget.toFixed(1)} ms)`);
   });
 });
 
@@ -372,6 +419,33 @@ describe('Timeline panel', () => {
     // focus a lane change from the host
     await p.send({ type: 'focusLane', lane: 'g2' });
     await p.page.waitForSelector('#plot g.lane[data-lane="g2"] rect.focused');
+  });
+
+  test('the current step is marked: the now line sits between the events before it and those at or after it', async () => {
+    const a = fx.stops[fx.stops.length - 1].timeline;
+    const centres = async (): Promise<{ pos: number; x: number; current: boolean }[]> =>
+      (await p.page.locator('#plot g.event').evaluateAll((gs) => gs.map((g) => {
+        const r = g.querySelector('rect');
+        return { pos: Number((g as SVGGElement).dataset.pos), x: Number(r?.getAttribute('x')) + Number(r?.getAttribute('width')) / 2, current: g.classList.contains('current') };
+      })));
+    const nowX = async (): Promise<number> => Number(await p.page.getAttribute('#plot #now', 'x1'));
+    // at the stop: every event lies before the position, none is current
+    await p.send({ type: 'timeline', answer: a, focusLane: null });
+    await p.page.waitForSelector('#plot #now', { state: 'attached' }); // a vertical line: no area, so never "visible"
+    assert.ok(a.events.every((e) => e.pos < a.position), 'fixture: the last stop is after every event');
+    assert.equal(await text(p, '#plot .now-label'), `now ${a.position}`);
+    let x = await nowX();
+    for (const e of await centres()) assert.ok(e.x < x && !e.current, JSON.stringify({ e, now: x }));
+    // travelled back to the CAS: that event is the current one, the later ones are right of the line
+    const cas = a.events.find((e) => e.kind === 'sweepgen-cas');
+    assert.ok(cas);
+    await p.send({ type: 'timeline', answer: { ...a, position: cas.pos }, focusLane: null });
+    await p.page.waitForFunction(`document.body.dataset.position === '${cas.pos}'`);
+    assert.equal(await text(p, '#plot .now-label'), `now ${cas.pos}`);
+    x = await nowX();
+    const placed = await centres();
+    assert.deepEqual(placed.filter((e) => e.current).map((e) => e.pos), [cas.pos]);
+    for (const e of placed) assert.equal(e.x < x, e.pos < cas.pos, JSON.stringify({ e, now: x }));
   });
 
   test('keyboard: the events are one tab stop, arrows move, Enter travels', async () => {
