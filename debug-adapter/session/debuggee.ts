@@ -3,12 +3,15 @@
 // filters, data breakpoints, steps) — plus exact history: forward execution records snapshots,
 // step back and reverse continue restore one and re-execute the recorded schedule.
 // It knows nothing of DAP messages; the session turns its callbacks into events.
-import { Machine, type Program, type RunOptions, type RunResult } from '../engine';
+import { Machine, Oracle, type Program, type RunOptions, type RunResult } from '../engine';
+import type { OracleState } from '../engine/oracle/oracle';
 import type { Expr } from '../engine/lang/ast';
+import { UINT32 } from '../engine/lang/types';
 import { hex } from '../engine/vm/memory';
 import type { Frame, Gor, Mach } from '../engine/vm/threads';
 import { describeOutcome } from '../runSupport';
 import { Breakpoints, type FilterId, type Guard } from './breakpoints';
+import type { BuiltinArg } from './builtinCalls';
 import { Evaluator, parseExpression, type Scope, type Value } from './expr';
 import { History, type Snapshot } from './history';
 import type { LaunchSettings } from './launchArgs';
@@ -34,6 +37,7 @@ type Plan =
 interface Extra {
   owners: [number, Owner][];
   preempted: number[];
+  oracle?: OracleState;
 }
 
 /** Statements one per-thread step chunk may run before the event loop gets a turn. */
@@ -49,6 +53,12 @@ export class Debuggee {
   readonly threads: Threads;
   readonly history: History<Extra>;
   readonly timeline = new Timeline();
+  /**
+   * The heap oracle (go-2014-sweep.md §7) on a Go runtime model, null on plain SimC. It watches
+   * every run; its report halts the program only while the `invariant` filter is on (and only
+   * when running forward: a scan of the past for reverse continue does not end the program).
+   */
+  readonly oracle: Oracle | null;
   /** The furthest position the program has reached (step back keeps the future reachable). */
   furthest = 0;
   state: 'stopped' | 'running' | 'ended' = 'stopped';
@@ -90,6 +100,7 @@ export class Debuggee {
     this.sweep = new SweepTracker(this.vm, program);
     this.threads = new Threads(this.vm);
     this.history = new History<Extra>(this.vm);
+    this.oracle = this.attachOracle();
     this.vm.listen({
       onStatement: (m, fr, label) => this.onStatement(m, fr, label),
       onResumed: (m, fr, label) => this.onResumed(m, fr, label),
@@ -101,8 +112,26 @@ export class Debuggee {
     this.history.maybeTake(0, () => this.extra(), true);
   }
 
+  private attachOracle(): Oracle | null {
+    let oracle: Oracle;
+    try {
+      oracle = new Oracle(this.vm);
+    } catch {
+      return null; // no Go runtime model (runtime "none"): no heap to check
+    }
+    const halt = this.vm.halt.bind(this.vm);
+    this.vm.halt = (h) => {
+      if (h.outcome === 'invariant' && (!this.bps.has('invariant') || this.mode !== 'run')) return;
+      halt(h);
+    };
+    this.vm.listen(oracle);
+    return oracle;
+  }
+
   private extra(): Extra {
-    return { owners: this.sweep.save(), preempted: [...this.threads.preempted] };
+    const e: Extra = { owners: this.sweep.save(), preempted: [...this.threads.preempted] };
+    if (this.oracle) e.oracle = this.oracle.capture();
+    return e;
   }
 
   private onOutput(text: string): void {
@@ -214,10 +243,11 @@ export class Debuggee {
     return frameScope(this.vm, this.program, m, g, fr, b?.args);
   }
 
-  /** Evaluates a condition; an error stops (true) with the error shown. */
-  private condition(e: Expr, text: string, m: Mach | null, g: Gor, fr: Frame | undefined): boolean {
+  /** Evaluates a condition (with `args` bound, when given); an error stops (true) with the error shown. */
+  private condition(e: Expr, text: string, m: Mach | null, g: Gor, fr: Frame | undefined, args?: BuiltinArg[]): boolean {
     try {
-      return new Evaluator(this.vm, this.program, this.scopeFor(m, g, fr)).evaluate(e).value !== 0n;
+      const scope = args ? frameScope(this.vm, this.program, m, g, fr, args) : this.scopeFor(m, g, fr);
+      return new Evaluator(this.vm, this.program, scope).evaluate(e).value !== 0n;
     } catch (err) {
       if (this.mode === 'run') this.events.output(`condition '${text}' could not be evaluated: ${err instanceof Error ? err.message : String(err)}\n`, 'stderr');
       return true;
@@ -252,10 +282,10 @@ export class Debuggee {
     return parseExprCached(this.program, text);
   }
 
-  private filterCondition(f: FilterId, m: Mach, fr: Frame): boolean {
+  private filterCondition(f: FilterId, m: Mach, fr: Frame | undefined, args?: BuiltinArg[]): boolean {
     const opt = this.bps.filters.get(f);
     if (!opt) return false;
-    return !opt.condition || this.condition(opt.condition, opt.conditionText ?? '', m, m.exec, fr);
+    return !opt.condition || this.condition(opt.condition, opt.conditionText ?? '', m, m.exec, fr, args);
   }
 
   private who(m: Mach): string {
@@ -295,7 +325,12 @@ export class Debuggee {
       if (this.mode === 'run') this.recordWrite(addr, flags, m);
       if ((flags & 2) === 0 && this.bps.has('sweepgen-store') && !this.pending) {
         const span = this.sweep.spanOfSweepgen(addr);
-        if (span !== undefined) {
+        // a plain store's condition sees what runtime·atomicstore's does: p (the address) and v (the value stored)
+        const storeArgs = (): BuiltinArg[] => [
+          { name: 'p', type: { k: 'ptr', to: UINT32 }, value: BigInt(addr) },
+          { name: 'v', type: UINT32, value: BigInt(this.sweep.sweepgenOf(span as number)) },
+        ];
+        if (span !== undefined && this.filterCondition('sweepgen-store', m, m.exec.frames[m.exec.frames.length - 1], storeArgs())) {
           const text = `sweepgen store ${this.sweep.sweepgenOf(span)} on span ${hex(span)} by ${this.who(m)} (plain store: now ${this.sweep.describeSweepgen(this.sweep.sweepgenOf(span), span)})`;
           this.pending = { reason: 'exception', description: text, text, mId: m.id, exception: { id: 'sweepgen-store', description: text } };
         }
@@ -531,6 +566,7 @@ export class Debuggee {
     this.vm.restore(snap.state);
     this.pos = snap.pos;
     this.sweep.load(snap.extra.owners);
+    if (this.oracle && snap.extra.oracle) this.oracle.restore(snap.extra.oracle);
     this.threads.preempted = new Set(snap.extra.preempted);
     this.skipM = null;
     this.pending = null;

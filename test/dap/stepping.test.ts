@@ -195,3 +195,94 @@ test('continue with singleThread: true moves only the chosen M', async () => {
     dap.close();
   }
 });
+
+test('a hit condition stops at exactly the Nth hit (checked against a logpoint\'s record of every hit)', async () => {
+  // every hit of line 32, in order, from a logpoint
+  const log = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32, logMessage: 'hit {id}:{i}' }] }] });
+  let hits: string[];
+  try {
+    await log.waitForEvent('terminated');
+    hits = [...log.output('console').matchAll(/hit (\d+:\d+)/g)].map((m) => m[1]);
+    assert.equal(hits.length, 10);
+  } finally {
+    log.close();
+  }
+  for (const [cond, nth] of [['4', 4], ['== 6', 6], ['> 8', 9]] as const) {
+    const dap = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32, hitCondition: cond }] }] });
+    try {
+      const s = await stopped(dap);
+      const [top] = await frames(dap, s.threadId as number);
+      assert.equal(top.line, 32);
+      assert.equal(`${await evaluate(dap, 'id', top.id)}:${await evaluate(dap, 'i', top.id)}`, hits[nth - 1], `hitCondition '${cond}'`);
+    } finally {
+      dap.close();
+    }
+  }
+});
+
+test('stepping "thread" (the default) moves only the stepped M; "all" lets the others run', async () => {
+  const moved: Record<string, boolean> = {};
+  for (const stepping of [undefined, 'all']) {
+    const dap = await launch(stepping ? { ...base, stepping } : base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32 }] }] });
+    try {
+      const s = await stopped(dap);
+      await dap.ok('setBreakpoints', { source: { path: COUNTER }, breakpoints: [] });
+      const other = (await threads(dap)).find((t) => t.id !== s.threadId && t.id < 100000) as DebugProtocol.Thread;
+      const where = async () => (await frames(dap, other.id)).map((f) => `${f.name}:${f.line}`).join(' < ');
+      const before = await where();
+      for (let i = 0; i < 20; i++) {
+        const st = await resumeTo(dap, 'next', { threadId: s.threadId });
+        assert.equal(st.reason, 'step');
+      }
+      moved[stepping ?? 'thread'] = (await where()) !== before;
+    } finally {
+      dap.close();
+    }
+  }
+  assert.deepEqual(moved, { thread: false, all: true });
+});
+
+test('step back is per thread: it undoes the stepped thread\'s last line, not another thread\'s later steps', async () => {
+  const dap = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32 }] }] });
+  try {
+    const s = await stopped(dap);
+    const tid = s.threadId as number;
+    await dap.ok('setBreakpoints', { source: { path: COUNTER }, breakpoints: [] });
+    const main = (await threads(dap)).find((t) => t.id !== tid && t.id < 100000) as DebugProtocol.Thread;
+    const mainAt = async () => (await frames(dap, main.id)).map((f) => `${f.name}:${f.line}`).join(' < ');
+    const mainBefore = await mainAt();
+    // the other M (main) takes a few steps of its own after the stop
+    for (let i = 0; i < 2; i++) await resumeTo(dap, 'next', { threadId: main.id });
+    assert.notEqual(await mainAt(), mainBefore);
+    // stepping back the adder's thread goes before its line 31, so before main's steps too
+    const back = await resumeTo(dap, 'stepBack', { threadId: tid });
+    assert.equal(back.reason, 'step');
+    const [top] = await frames(dap, tid);
+    assert.deepEqual([top.name, top.line], ['adder', 31]);
+    assert.equal(await mainAt(), mainBefore);
+  } finally {
+    dap.close();
+  }
+});
+
+test('sweepscope/runThread runs only the chosen M, and its answer carries the stop generation', async () => {
+  const dap = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32 }] }] });
+  try {
+    const s = await stopped(dap);
+    const before = await dap.ok<{ generation: number }>('sweepscope/history', {});
+    const other = (await threads(dap)).find((t) => t.id !== s.threadId && t.id < 100000) as DebugProtocol.Thread;
+    const where = async () => (await frames(dap, other.id)).map((f) => `${f.name}:${f.line}`).join(' < ');
+    const otherBefore = await where();
+    const at = dap.mark();
+    const r = await dap.ok<{ generation: number }>('sweepscope/runThread', { threadId: s.threadId });
+    assert.equal(r.generation, before.generation);
+    await dap.nextEvent('continued', at);
+    const again = await stopped(dap, at);
+    assert.equal(again.threadId, s.threadId);
+    assert.equal(await where(), otherBefore, 'another M moved');
+    const after = await dap.ok<{ generation: number }>('sweepscope/timeline', { max: 1 });
+    assert.equal(after.generation, before.generation + 1);
+  } finally {
+    dap.close();
+  }
+});

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { byName, dapProgram, evaluate, frames, launch, resumeTo, scopeVariables, stopped, variables } from './helpers';
+import { byName, dapProgram, evaluate, example, frames, launch, resumeTo, scopeVariables, stopped, variables } from './helpers';
 
 const COUNTER = dapProgram('counter.simc');
 const base = { program: COUNTER, runtime: 'none', gomaxprocs: 2 };
@@ -144,6 +144,61 @@ test('data breakpoints by variable and by address stop on plain and atomic write
     assert.match(s.description ?? s.text ?? '', /written by g\d+/);
     const [f] = await frames(dap, s.threadId as number);
     assert.equal(f.name, 'adder');
+  } finally {
+    dap.close();
+  }
+});
+
+test('data breakpoints: "read" stops on a read and not on a write; "readWrite" on both', async () => {
+  const dap = await launch({ ...base, stopOnEntry: true });
+  try {
+    await stopped(dap);
+    const [top] = await frames(dap, 1);
+    // finished: main only reads it (runtime·atomicload); each adder writes it once (runtime·xadd reads and writes)
+    const info = await dap.ok<{ dataId: string }>('dataBreakpointInfo', { name: 'finished', frameId: top.id });
+    await dap.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'read' }] });
+    let s = await resumeTo(dap, 'continue', { threadId: 1 });
+    assert.equal(s.reason, 'data breakpoint');
+    assert.match(s.description ?? '', /^finished \(4 bytes at 0x[0-9a-f]+\) read atomically by g1 on M\d+$/);
+    // write only: the reader (main) never stops it, the first xadd does
+    await dap.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
+    s = await resumeTo(dap, 'continue', { threadId: s.threadId });
+    assert.match(s.description ?? '', /written atomically by g[23] on M\d+$/);
+    await dap.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'readWrite' }] });
+    const kinds = new Set<string>();
+    for (let i = 0; i < 40 && kinds.size < 2; i++) {
+      s = await resumeTo(dap, 'continue', { threadId: s.threadId });
+      if (s.reason !== 'data breakpoint') break;
+      kinds.add(/ (read|written) /.exec(s.description ?? '')?.[1] ?? '?');
+    }
+    assert.deepEqual([...kinds].sort(), ['read', 'written']);
+  } finally {
+    dap.close();
+  }
+});
+
+test('on the runtime model: Runtime scope has mheap, H, m, g and p; a span pointer expands, carries a memoryReference and its memory reads', async () => {
+  const dap = await launch({ program: example('finalizer-race.simc'), runtime: 'f8e4a2e', gomaxprocs: 2 }, { filters: ['sweepgen-cas'] });
+  try {
+    const s = await stopped(dap);
+    const [, caller] = await frames(dap, s.threadId as number);
+    const runtime = await scopeVariables(dap, caller.id, 'Runtime');
+    assert.deepEqual(runtime.slice(0, 5).map((v) => v.name), ['runtime·mheap', 'H', 'm', 'g', 'p']);
+    const mheap = byName(runtime, 'runtime·mheap');
+    assert.ok((await variables(dap, mheap.variablesReference)).some((v) => v.name === 'sweepgen'));
+    const p = byName(runtime, 'p');
+    assert.ok(p.variablesReference > 0 && p.memoryReference === p.value.split(' ')[0]);
+    const sVar = byName(await scopeVariables(dap, caller.id, 'Locals'), 's');
+    const addr = sVar.value.split(' ')[0];
+    assert.equal(sVar.memoryReference, addr);
+    const fields = await variables(dap, sVar.variablesReference);
+    const sg = byName(fields, 'sweepgen');
+    assert.match(sg.value, /^\d+ · needs sweeping \(H−2\)$/);
+    assert.equal(sg.evaluateName, '(*s).sweepgen');
+    const mem = await dap.ok<{ data: string; unreadableBytes: number; address: string }>('readMemory', { memoryReference: sVar.memoryReference, offset: 0, count: 64 });
+    assert.equal(mem.unreadableBytes, 0);
+    const off = Number(await evaluate(dap, '(uint32)&s->sweepgen - (uint32)s', caller.id));
+    assert.equal(Buffer.from(mem.data, 'base64').readUInt32LE(off), Number(sg.value.split(' ')[0]));
   } finally {
     dap.close();
   }
