@@ -34,7 +34,13 @@ interface BitmapCache {
   nibbles: Uint8Array;
   arenaStart: number;
 }
-const sentBitmaps = new WeakMap<Debuggee, BitmapCache>();
+/**
+ * The last few bitmaps sent, newest last. More than one: a client that cancels a read (the
+ * program moved on, or a newer refresh started) still holds an older generation, and its next
+ * `since` must still get a delta, not the whole bitmap.
+ */
+const sentBitmaps = new WeakMap<Debuggee, BitmapCache[]>();
+const KEPT_BITMAPS = 4;
 const heapViews = new WeakMap<Debuggee, HeapView | null>();
 
 function heapOf(d: Debuggee): HeapView {
@@ -77,11 +83,13 @@ function bitmap(d: Debuggee, a: Args) {
   const h = heapOf(d);
   const nibbles = readNibbles(h, d.vm.mem.u32);
   const since = optInt(a, 'since', 0);
-  const prev = sentBitmaps.get(d);
-  sentBitmaps.set(d, { generation: d.generation, nibbles, arenaStart: h.arenaStart });
+  const kept = sentBitmaps.get(d) ?? [];
+  const prev = since === undefined ? undefined : kept.find((b) => b.generation === since);
+  const others = kept.filter((b) => b.generation !== d.generation);
+  sentBitmaps.set(d, [...others.slice(-(KEPT_BITMAPS - 1)), { generation: d.generation, nibbles, arenaStart: h.arenaStart }]);
   const spans = h.spanAddrs().map((s) => spanSummary(h, h.span(s))).filter((s) => s.state === 0);
   const base = { generation: d.generation, arenaStart: h.arenaStart, arenaUsed: h.arenaUsed, words: (h.arenaUsed - h.arenaStart) >>> 2, H: h.H, spans };
-  if (since !== undefined && prev && prev.generation === since && prev.arenaStart === h.arenaStart) {
+  if (prev && prev.arenaStart === h.arenaStart) {
     const changed: [number, string][] = [];
     for (let off = 0; off < nibbles.length; off += BLOCK) {
       const end = Math.min(off + BLOCK, nibbles.length);

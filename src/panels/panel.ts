@@ -24,6 +24,8 @@ export abstract class Panel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private refreshing: vscode.CancellationTokenSource | undefined;
   private stale = true;
+  /** The page has loaded and said `ready`: before that a post would be lost. */
+  private pageReady = false;
 
   constructor(
     protected readonly ctx: PanelContext,
@@ -68,6 +70,7 @@ export abstract class Panel implements vscode.Disposable {
       localResourceRoots: roots,
     });
     this.panel = panel;
+    this.pageReady = false;
     const web = panel.webview;
     const assets = panelAssets(this.kind);
     const uri = (p: string): string => web.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, p)).toString();
@@ -90,6 +93,7 @@ export abstract class Panel implements vscode.Disposable {
       return;
     }
     if (r.value.type === 'ready') {
+      this.pageReady = true;
       this.onPageLoaded();
       this.stale = true;
       this.refresh();
@@ -114,7 +118,8 @@ export abstract class Panel implements vscode.Disposable {
   /** Marks the panel stale and refreshes it now if it is visible and the session stopped. */
   refresh(): void {
     this.stale = true;
-    if (!this.panel || !this.panel.visible) return;
+    // a page that has not loaded yet asks for its first refresh itself (`ready`)
+    if (!this.panel || !this.panel.visible || !this.pageReady) return;
     const session = this.ctx.sessions.current();
     if (!session) {
       this.status('no-session', 'No SweepScope debug session: start one (F5 on a .simc scenario) and stop it.');

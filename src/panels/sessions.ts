@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 export type RunState = 'running' | 'stopped' | 'ended';
 
 /** Requests after which the program runs (until the next stopped event). */
-const RESUMES = new Set([
+export const RESUMES: ReadonlySet<string> = new Set([
   'continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'goto', 'restart', 'restartFrame',
   'sweepscope/goto', 'sweepscope/runThread',
 ]);

@@ -110,6 +110,13 @@ test('custom requests: span detail, bitmap (full, then only what changed), timel
     const delta = await dap.ok<{ generation: number; delta: boolean; changed: [number, string][] }>('sweepscope/bitmap', { since: full.generation });
     assert.equal(delta.delta, true);
     assert.ok(delta.generation > full.generation);
+    // a client whose read was cancelled still holds the older generation: it gets a delta too,
+    // and the same changes (the adapter keeps the last few bitmaps it sent)
+    const again = await dap.ok<{ generation: number; delta: boolean; changed: [number, string][] }>('sweepscope/bitmap', { since: full.generation });
+    assert.equal(again.delta, true);
+    assert.deepEqual(again.changed, delta.changed);
+    const nothing = await dap.ok<{ delta: boolean; changed: [number, string][] }>('sweepscope/bitmap', { since: delta.generation });
+    assert.deepEqual([nothing.delta, nothing.changed], [true, []], 'a re-read at the same stop changes nothing');
     const tl = await dap.ok<{ events: { pos: number; kind: string; text: string }[]; position: number; lanes: string[] }>('sweepscope/timeline', {});
     const cas = tl.events.filter((e) => e.kind === 'sweepgen-cas');
     assert.ok(cas.length > 0, 'the timeline has the CAS');

@@ -2,7 +2,7 @@
 // runTests, in a fresh copy of examples/. Here it points runTests at the stand-in executable,
 // which runs them in code-server; with `--desktop` (or SWEEPSCOPE_VSCODE=desktop) runTests
 // downloads and starts desktop VS Code 1.100.3 instead — the suites are the same.
-//   npm run test:vscode-host [-- --desktop]
+//   npm run test:vscode-host [-- --desktop] [-- --suites=panels,debugging]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -59,7 +59,8 @@ export async function runHostTests(options: HostRunOptions = {}): Promise<number
 
 if (require.main === module) {
   const desktop = process.argv.includes('--desktop') || process.env.SWEEPSCOPE_VSCODE === 'desktop';
-  runHostTests({ desktop, buildExtension: true }).then(
+  const suites = process.argv.find((a) => a.startsWith('--suites='))?.slice('--suites='.length).split(',');
+  runHostTests({ desktop, buildExtension: true, suites }).then(
     (code) => {
       console.log(code === 0 ? 'extension-host tests: passed' : `extension-host tests: FAILED (exit ${code})`);
       process.exit(code);

@@ -1,6 +1,7 @@
 // Helpers for the extension-host suites: the workspace folder, starting a `sweepscope` session
-// and watching what its adapter sends (stopped / terminated events) through a debug adapter
-// tracker, and ending sessions between tests.
+// and watching, through a debug adapter tracker, what its adapter sends (stopped / terminated
+// events) and, in one ordered log, both directions (so a suite can tell which requests the
+// extension sent while the program ran), and ending sessions between tests.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -9,7 +10,18 @@ export const EXTENSION_ID = 'sweepscope.sweepscope';
 export interface DapMessage {
   type: string;
   event?: string;
+  command?: string;
+  seq?: number;
+  request_seq?: number;
+  success?: boolean;
+  arguments?: Record<string, unknown>;
   body?: Record<string, unknown>;
+}
+
+/** One message of a session in the order the tracker saw it: `in` to the adapter, `out` from it. */
+export interface Traffic {
+  dir: 'in' | 'out';
+  message: DapMessage;
 }
 
 export function workspaceFolder(): vscode.WorkspaceFolder {
@@ -31,18 +43,75 @@ export async function activateExtension(): Promise<void> {
 /** Everything every sweepscope adapter sent, by session id. */
 class Recorder {
   readonly sent = new Map<string, DapMessage[]>();
+  /** Both directions, in order. */
+  readonly traffic = new Map<string, Traffic[]>();
   private readonly waiters: (() => void)[] = [];
 
   constructor() {
     vscode.debug.registerDebugAdapterTrackerFactory('sweepscope', {
       createDebugAdapterTracker: (session) => ({
+        onWillReceiveMessage: (m: DapMessage) => this.log(session, 'in', m),
         onDidSendMessage: (m: DapMessage) => {
           const list = this.sent.get(session.id) ?? [];
           list.push(m);
           this.sent.set(session.id, list);
-          for (const w of this.waiters.splice(0)) w();
+          this.log(session, 'out', m);
         },
       }),
+    });
+  }
+
+  private log(session: vscode.DebugSession, dir: Traffic['dir'], message: DapMessage): void {
+    const list = this.traffic.get(session.id) ?? [];
+    list.push({ dir, message });
+    this.traffic.set(session.id, list);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** How many messages (both directions) the session has exchanged so far. */
+  trafficCount(session: vscode.DebugSession): number {
+    return this.traffic.get(session.id)?.length ?? 0;
+  }
+
+  /**
+   * The first message at traffic index ≥ from that `match` accepts (sent or to come); rejects
+   * after timeoutMs naming `what`.
+   */
+  async firstMessage(session: vscode.DebugSession, what: string, match: (t: Traffic) => boolean, from: number, timeoutMs = 30_000): Promise<{ message: DapMessage; index: number }> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const list = this.traffic.get(session.id) ?? [];
+      const index = list.findIndex((t, i) => i >= from && match(t));
+      if (index >= 0) return { message: list[index].message, index };
+      if (Date.now() > end) {
+        const seen = list.slice(from).map((t) => `${t.dir === 'in' ? '→' : '←'}${t.message.command ?? t.message.event ?? t.message.type}`);
+        throw new Error(`no ${what} in session "${session.name}" within ${timeoutMs} ms after message ${from}; since then: ${seen.join(' ') || 'nothing'}`);
+      }
+      await this.changed(200);
+    }
+  }
+
+  /** The first request `command` the adapter received at traffic index ≥ from. */
+  request(session: vscode.DebugSession, command: string, from = 0, timeoutMs = 30_000): Promise<{ message: DapMessage; index: number }> {
+    return this.firstMessage(session, `'${command}' request`, (t) => t.dir === 'in' && t.message.type === 'request' && t.message.command === command, from, timeoutMs);
+  }
+
+  /** The adapter's answer to a request seen in the traffic. */
+  response(session: vscode.DebugSession, request: { message: DapMessage; index: number }, timeoutMs = 30_000): Promise<{ message: DapMessage; index: number }> {
+    const seq = request.message.seq;
+    return this.firstMessage(session, `answer to ${request.message.command} #${seq}`, (t) => t.dir === 'out' && t.message.type === 'response' && t.message.request_seq === seq, request.index, timeoutMs);
+  }
+
+  /** The first event `name` the adapter sent at traffic index ≥ from. */
+  trafficEvent(session: vscode.DebugSession, name: string, from = 0, timeoutMs = 30_000): Promise<{ message: DapMessage; index: number }> {
+    return this.firstMessage(session, `'${name}' event`, (t) => t.dir === 'out' && t.message.type === 'event' && t.message.event === name, from, timeoutMs);
+  }
+
+  /** Resolves when a message arrives or after ms. */
+  private changed(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.waiters.push(() => (clearTimeout(t), resolve()));
     });
   }
 
@@ -56,10 +125,7 @@ class Recorder {
       const index = list.findIndex((m, i) => i >= from && m.type === 'event' && m.event !== undefined && wanted.includes(m.event));
       if (index >= 0) return { message: list[index], index };
       if (Date.now() > end) throw new Error(`no '${name}' event from session "${session.name}" within ${timeoutMs} ms; got ${list.map((m) => m.event ?? m.type).join(', ')}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 200);
-        this.waiters.push(() => (clearTimeout(t), resolve()));
-      });
+      await this.changed(200);
     }
   }
 
