@@ -497,7 +497,9 @@ export class Debuggee {
         if (threadOnly !== null) {
           const m = this.vm.ms[threadOnly];
           this.userDriven = true;
-          const used = m ? this.vm.step(m, CHUNK) : 0;
+          // the statement this M stopped before runs alone first: after it the machine is between
+          // runs, so snapshotIfDue below can take one and stepping keeps the recent history dense
+          const used = m ? this.vm.step(m, this.skipM === threadOnly ? 1 : CHUNK) : 0;
           if (used === 0 && !this.vm.paused && !this.vm.halted) return `M${threadOnly} cannot run${m?.block ? ` (blocked: ${m.block.k})` : ''}; the other threads must move first (Continue, or "stepping": "all")`;
         } else {
           this.vm.run(() => {
@@ -667,13 +669,18 @@ export class Debuggee {
     this.toBeginning();
   }
 
-  /** Back to the last breakpoint or filter hit before here, or to the beginning. */
+  /**
+   * Back to the last breakpoint or filter hit before here, or to the beginning. The history is
+   * scanned segment by segment, latest first: each snapshot's scan ends where the later one's
+   * began, so every statement is re-executed once however far back the hit lies.
+   */
   reverseContinue(): void {
     const here = this.position;
     this.history.markTimeline();
+    let end = here;
     for (const snap of this.history.descending(here)) {
       let found: { pos: number; stop: Stop } | null = null;
-      this.scan(snap, here, (pos, m, fr, label) => {
+      this.scan(snap, end, (pos, m, fr, label) => {
         this.mode = 'run';
         const quietPrinted = this.printedPos;
         this.printedPos = Number.MAX_SAFE_INTEGER;
@@ -682,8 +689,13 @@ export class Debuggee {
         this.mode = 'scan';
         if (s && s.reason !== 'step' && s.reason !== 'entry') found = { pos, stop: s };
       });
+      // an access of the segment's last statement left a stop for the statement at `end` (the
+      // later segment's scan began without it); at `here` that stop is the one being left
+      const left = this.pending;
+      if (left && end < here && left.reason !== 'step') found = { pos: end, stop: left };
       const hit = found as { pos: number; stop: Stop } | null;
       if (hit) return this.travelTo(hit.pos, hit.stop);
+      end = snap.pos;
     }
     this.toBeginning();
   }

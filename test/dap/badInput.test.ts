@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../debug-adapter/engine/vm/strategies';
+import { DapClient } from './dapClient';
 import { dapProgram, launch, stopped } from './helpers';
 
 const COUNTER = dapProgram('counter.simc');
@@ -44,10 +45,59 @@ test('requests that read the program are refused while it runs, with a hint', as
     assert.match(await failure(dap, 'stackTrace', { threadId: 1 }), /running: pause it first/);
     assert.match(await failure(dap, 'variables', { variablesReference: 1 }), /running/);
     assert.match(await failure(dap, 'continue', { threadId: 1 }), /already running/);
+    assert.match(await failure(dap, 'next', { threadId: 1 }), /already running/);
+    // every request that reads or moves the program, the panels' own included
+    const reading: [string, Record<string, unknown>][] = [
+      ['scopes', { frameId: 1 }], ['evaluate', { expression: 'n', context: 'repl' }], ['setVariable', { variablesReference: 1, name: 'n', value: '1' }],
+      ['setExpression', { expression: 'n', value: '1' }], ['completions', { text: 'n', column: 2 }], ['exceptionInfo', { threadId: 1 }],
+      ['dataBreakpointInfo', { name: 'n' }], ['readMemory', { memoryReference: '0x1000', count: 4 }], ['writeMemory', { memoryReference: '0x1000', data: 'AAAAAA==' }],
+      ['stepBack', { threadId: 1 }], ['reverseContinue', { threadId: 1 }],
+      ['sweepscope/bitmap', {}], ['sweepscope/span', { address: '0x1000' }], ['sweepscope/timeline', {}], ['sweepscope/history', {}],
+      ['sweepscope/goto', { position: 0 }], ['sweepscope/runThread', { threadId: 1 }],
+    ];
+    for (const [command, args] of reading) assert.match(await failure(dap, command, args), /the program is running: pause it first/, command);
     const threads = await dap.request('threads');
     assert.ok(threads.success, 'threads answers while running (a placeholder per M) so Pause works');
+    // the session goes on: pause stops it, and the same requests are answered
+    const at = dap.mark();
+    await dap.ok('pause', { threadId: 1 });
+    const s = await stopped(dap, at);
+    assert.equal(s.reason, 'pause');
+    assert.ok((await dap.request('stackTrace', { threadId: 1 })).success);
+    assert.ok((await dap.request('sweepscope/timeline', {})).success);
   } finally {
     dap.close();
+  }
+});
+
+test('terminate and disconnect are answered while the program runs, and before any launch', async () => {
+  const dap = await launch({ program: dapProgram('forever.simc'), runtime: 'none', gomaxprocs: 1 });
+  try {
+    await new Promise((r) => setTimeout(r, 100));
+    const at = dap.mark();
+    assert.ok((await dap.request('terminate', {})).success);
+    await dap.nextEvent('exited', at);
+    await dap.nextEvent('terminated', at);
+    // ended: reading requests say so; terminate again and disconnect are still answered
+    assert.match(await failure(dap, 'stackTrace', { threadId: 1 }), /has ended/);
+    assert.ok((await dap.request('terminate', {})).success);
+    assert.ok((await dap.request('disconnect', {})).success);
+  } finally {
+    dap.close();
+  }
+  const running = await launch({ program: dapProgram('forever.simc'), runtime: 'none', gomaxprocs: 1 });
+  try {
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await running.request('disconnect', { terminateDebuggee: true })).success);
+  } finally {
+    running.close();
+  }
+  const fresh = new DapClient();
+  try {
+    assert.ok((await fresh.request('terminate', {})).success);
+    assert.ok((await fresh.request('disconnect', {})).success);
+  } finally {
+    fresh.close();
   }
 });
 

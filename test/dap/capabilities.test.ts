@@ -7,29 +7,32 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { CAPABILITIES } from '../../debug-adapter/session/session';
 
-/** capability → a string that only a test using it contains. */
-const USED_BY: Record<string, string> = {
-  supportsConfigurationDoneRequest: "'configurationDone'",
-  supportsFunctionBreakpoints: "'setFunctionBreakpoints'",
+/** A request sent for real (dap.ok / dap.request / resumeTo), not merely named in a list such as the fuzz test's. */
+const sent = (command: string): RegExp => new RegExp(`\\b(?:ok|request)(?:<[^>]*>)?\\(\\s*'${command}'|resumeTo\\(\\w+, '${command}'`);
+
+/** capability → what only a test using it contains: a request it sends, or an argument it passes. */
+const USED_BY: Record<string, RegExp | string> = {
+  supportsConfigurationDoneRequest: sent('configurationDone'),
+  supportsFunctionBreakpoints: sent('setFunctionBreakpoints'),
   supportsConditionalBreakpoints: 'condition:',
   supportsHitConditionalBreakpoints: 'hitCondition:',
   supportsLogPoints: 'logMessage:',
   supportsEvaluateForHovers: "context: 'hover'",
-  exceptionBreakpointFilters: "'setExceptionBreakpoints'",
+  exceptionBreakpointFilters: sent('setExceptionBreakpoints'),
   supportsExceptionFilterOptions: 'filterOptions:',
-  supportsExceptionInfoRequest: "'exceptionInfo'",
-  supportsStepBack: "'stepBack'",
-  supportsSetVariable: "'setVariable'",
-  supportsSetExpression: "'setExpression'",
-  supportsRestartRequest: "'restart'",
-  supportsTerminateRequest: "'terminate'",
-  supportsDataBreakpoints: "'setDataBreakpoints'",
+  supportsExceptionInfoRequest: sent('exceptionInfo'),
+  supportsStepBack: sent('stepBack'),
+  supportsSetVariable: sent('setVariable'),
+  supportsSetExpression: sent('setExpression'),
+  supportsRestartRequest: sent('restart'),
+  supportsTerminateRequest: sent('terminate'),
+  supportsDataBreakpoints: sent('setDataBreakpoints'),
   supportsDataBreakpointBytes: 'asAddress: true',
-  supportsReadMemoryRequest: "'readMemory'",
-  supportsWriteMemoryRequest: "'writeMemory'",
-  supportsBreakpointLocationsRequest: "'breakpointLocations'",
+  supportsReadMemoryRequest: sent('readMemory'),
+  supportsWriteMemoryRequest: sent('writeMemory'),
+  supportsBreakpointLocationsRequest: sent('breakpointLocations'),
   supportsSingleThreadExecutionRequests: 'singleThread: true',
-  supportsCompletionsRequest: "'completions'",
+  supportsCompletionsRequest: sent('completions'),
   completionTriggerCharacters: "text: 'pair.'",
 };
 
@@ -41,7 +44,12 @@ test('every advertised capability is exercised by a DAP test', () => {
     .join('\n');
   const advertised = Object.keys(CAPABILITIES).filter((k) => (CAPABILITIES as Record<string, unknown>)[k] !== false);
   assert.deepEqual(advertised.filter((k) => !(k in USED_BY)), [], 'capabilities without an entry in USED_BY');
-  for (const k of advertised) assert.ok(sources.includes(USED_BY[k]), `${k}: no DAP test contains ${USED_BY[k]}`);
+  for (const k of advertised) {
+    const need = USED_BY[k];
+    assert.ok(typeof need === 'string' ? sources.includes(need) : need.test(sources), `${k}: no DAP test contains ${String(need)}`);
+  }
+  // the pattern itself: a name in a list is not a use
+  assert.ok(!sent('stepBack').test("const COMMANDS = ['next', 'stepBack'];") && sent('stepBack').test("await resumeTo(dap, 'stepBack', {})"));
   assert.deepEqual(CAPABILITIES.exceptionBreakpointFilters?.map((f) => f.filter), ['throw', 'fault', 'sweepgen-cas', 'sweepgen-store', 'race-window', 'invariant']);
   assert.deepEqual(CAPABILITIES.exceptionBreakpointFilters?.filter((f) => f.supportsCondition).map((f) => f.filter), ['sweepgen-cas', 'sweepgen-store']);
 });

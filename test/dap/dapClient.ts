@@ -68,6 +68,11 @@ export class DapClient {
     return r.body as T;
   }
 
+  /** The adapter process's id (the benchmark reads its memory use). */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   /** Whether the adapter process is still alive. */
   get alive(): boolean {
     return this.proc.exitCode === null && this.proc.signalCode === null;

@@ -286,3 +286,31 @@ test('sweepscope/runThread runs only the chosen M, and its answer carries the st
     dap.close();
   }
 });
+
+test('reverse continue stops at data and function breakpoints hit on the way back, at the same position as going forward', async () => {
+  const dap = await launch({ ...base, stopOnEntry: true });
+  try {
+    let s = await stopped(dap);
+    const [top] = await frames(dap, 1);
+    const info = await dap.ok<{ dataId: string }>('dataBreakpointInfo', { name: 'pair.right', frameId: top.id });
+    await dap.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
+    await dap.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'twice', condition: 'x == 2' }] });
+    const position = async () => (await dap.ok<{ position: number }>('sweepscope/timeline', { max: 1 })).position;
+    const seen: { reason: string; description: string; position: number; right: string }[] = [];
+    for (let k = 0; k < 4; k++) {
+      s = await resumeTo(dap, 'continue', { threadId: s.threadId });
+      const [f] = await frames(dap, s.threadId as number);
+      seen.push({ reason: s.reason, description: s.description ?? '', position: await position(), right: await evaluate(dap, 'pair.right', f.id) });
+    }
+    const kinds = new Set(seen.map((x) => x.reason));
+    assert.deepEqual([...kinds].sort(), ['data breakpoint', 'function breakpoint'], seen.map((x) => x.description).join(' | '));
+    for (let k = 2; k >= 0; k--) {
+      s = await resumeTo(dap, 'reverseContinue', { threadId: s.threadId });
+      const [f] = await frames(dap, s.threadId as number);
+      const back = { reason: s.reason, description: s.description ?? '', position: await position(), right: await evaluate(dap, 'pair.right', f.id) };
+      assert.deepEqual(back, seen[k], `reverse continue ${3 - k}`);
+    }
+  } finally {
+    dap.close();
+  }
+});
