@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { attachOracle, Machine, type OracleOptions, type Program, type RunOptions, type ScheduleRecord, type StrategyName } from '../../debug-adapter/engine';
+import { attachOracle, Machine, runProgram, type OracleOptions, type Program, type RunOptions, type ScheduleRecord, type StrategyName } from '../../debug-adapter/engine';
 import { fsLoader } from '../../debug-adapter/runtimes';
 import { compileScenario, parseScheduleRecord } from '../../debug-adapter/runSupport';
 import { compileOrThrow } from './simcHarness';
@@ -154,6 +154,23 @@ test('with the oracle on, a replay halts where the recording did, with the same 
     const recorded = run(program, { strategy: 'random', seed }, oracle);
     assert.equal(recorded.result.outcome, 'invariant', recorded.result.message);
     assertSame(replay(program, recorded, oracle), recorded, `oracle ${JSON.stringify(oracle)}, random ${seed}`);
+  }
+});
+
+test('fast and instrumented code run the same execution: a churn run is the same with and without the oracle, and replays across the two', () => {
+  // fast code keeps scalar locals in JS variables; they must reach the stack exactly as
+  // instrumented code leaves them (returns included), because the mark phase scans stacks
+  // conservatively and a stale word there changes what is marked, so what is freed, so the run
+  const c = compileScenario(path.join(ROOT, 'examples', 'churn.simc'), 'f8e4a2e', fsLoader);
+  if (!c.ok) throw new Error(c.error);
+  for (const options of [{}, { strategy: 'random', seed: 3 }] as RunOptions[]) {
+    const fast = runProgram(c.program, options);
+    const checked = runProgram(c.program, { ...options, oracle: true });
+    assert.equal(fast.outcome, 'exit', fast.message);
+    assert.deepEqual([checked.outcome, checked.steps, checked.schedule.switches], [fast.outcome, fast.steps, fast.schedule.switches], JSON.stringify(options));
+    const replayed = runProgram(c.program, { schedule: fast.schedule, gomaxprocs: fast.schedule.gomaxprocs, oracle: true });
+    assert.equal(replayed.divergedAt, undefined, `a fast recording replays with the oracle on: ${JSON.stringify(replayed.divergedAt)}`);
+    assert.equal(replayed.steps, fast.steps);
   }
 });
 

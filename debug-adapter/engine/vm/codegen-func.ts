@@ -148,7 +148,7 @@ export class FunctionGen {
     if (f.decl.body) this.block(f.decl.body.body);
     this.curLoc = f.decl.body?.endLoc ?? f.decl.loc;
     const endLabel = this.label('stmt');
-    this.emit(`case ${endLabel}:pc=${endLabel};vm.rv=0;vm.ret(fr);vm.slice=slice;return;`);
+    this.emit(`case ${endLabel}:pc=${endLabel};vm.rv=0;${this.writeBack}vm.ret(fr);vm.slice=slice;return;`);
     const vars = Array.from({ length: this.maxV }, (_, i) => `v${i}`);
     const regs = [...this.registers].map(([l, r]) => `${r}=${this.gen.load({ k: 'local', off: l.offset, ty: l.type })}`);
     const source = [
@@ -283,7 +283,10 @@ export class FunctionGen {
       case 'return': {
         this.stepLabel(s.loc);
         const v = s.e ? conv(this.value(s.e), s.e.ty as Type, this.fn.sym.type.ret) : '0';
-        this.emit(`vm.rv=${v};vm.ret(fr);vm.slice=slice;return;`);
+        // register locals go back to the stack on return too: the popped frame's words are what
+        // the next frames there start with, and a conservative stack scan reads them, so fast
+        // code must leave them exactly as instrumented code does
+        this.emit(`vm.rv=${v};${this.writeBack}vm.ret(fr);vm.slice=slice;return;`);
         return;
       }
       case 'go': {
