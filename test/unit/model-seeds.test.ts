@@ -1,6 +1,6 @@
-// 500 random and 500 PCT seeds of the churn workload (its small configuration,
-// examples/churn-small.simc) on both runtime models with the heap oracle on: no run may end
-// other than cleanly. On before-f8e4a2e the oracle's I4-at-acquisition check is off (it
+// 500 random and 500 PCT seeds of the churn workload (test/programs/churn-cycles.simc:
+// churn-small's sizes through three GC cycles a run) on both runtime models with the heap
+// oracle on: no run may end other than cleanly. On before-f8e4a2e the oracle's I4-at-acquisition check is off (it
 // flags every unlocked P8 sweep by design); every consequence check stays on. The runs are
 // shared between two worker threads (one per core); the time is reported.
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ function runWorker(job: SeedJob): Promise<SeedReport> {
   });
 }
 
-test(`churn-small: ${SEEDS} random and ${SEEDS} PCT seeds on both models, oracle on, all clean`, async (t) => {
+test(`churn, three GC cycles a run: ${SEEDS} random and ${SEEDS} PCT seeds on both models, oracle on, all clean`, async (t) => {
   const t0 = Date.now();
   const jobs = Array.from({ length: WORKERS }, (_, worker): SeedJob => ({ worker, workers: WORKERS, seeds: SEEDS, strategies: ['random', 'pct'] }));
   const reports = await Promise.all(jobs.map(runWorker));
