@@ -115,15 +115,10 @@ export class Debuggee {
   private attachOracle(): Oracle | null {
     let oracle: Oracle;
     try {
-      oracle = new Oracle(this.vm);
+      oracle = new Oracle(this.vm, { reportsNow: () => this.bps.has('invariant') && this.mode === 'run' });
     } catch {
       return null; // no Go runtime model (runtime "none"): no heap to check
     }
-    const halt = this.vm.halt.bind(this.vm);
-    this.vm.halt = (h) => {
-      if (h.outcome === 'invariant' && (!this.bps.has('invariant') || this.mode !== 'run')) return;
-      halt(h);
-    };
     this.vm.listen(oracle);
     return oracle;
   }

@@ -4,48 +4,17 @@
 // (the era's shared zero-size block, which cannot be freed) and of more than the arena.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runProgram, type RunResult } from '../../debug-adapter/engine';
-import { compileText, MODELS } from './modelHarness';
-
-function runMain(model: string, name: string, body: string): RunResult {
-  const text = `
-uint32	global;
-byte	*p;
-
-void
-fin(void *x)
-{
-}
-
-void
-main(void)
-{
-${body}
-	runtime·printf("not reached\\n");
-}
-`;
-  return runProgram(compileText(model, name, text), { oracle: true });
-}
-
-/** The run ended with this throw, located in a model file, after these printed lines. */
-function assertThrow(r: RunResult, message: string, printed?: RegExp): void {
-  assert.equal(r.outcome, 'throw', `${r.outcome}: ${r.message}`);
-  assert.equal(r.message, message);
-  assert.ok(r.location && r.location.line > 0 && r.location.column > 0, 'a throw has a file:line:col');
-  assert.match(r.location.file, /\.simc$/);
-  if (printed) assert.match(r.printed ?? '', printed);
-  assert.doesNotMatch(r.output, /not reached/);
-}
+import { assertThrow, MODELS, runMain } from './modelHarness';
 
 for (const model of MODELS) {
   test(`${model}: free of a pointer that is not in the heap`, () => {
     const r = runMain(model, 'bad-free.simc', '\truntime·free(&global);');
-    assertThrow(r, 'free runtime·mlookup', /^free 0x[0-9a-f]+: not an allocated block$/m);
+    assertThrow(r, 'free runtime·mlookup', { printed: /^free 0x[0-9a-f]+: not an allocated block$/m });
   });
 
   test(`${model}: SetFinalizer on an interior pointer`, () => {
     const r = runMain(model, 'bad-finalizer.simc', '\tp = runtime·mallocgc(64, 0, 0);\n\truntime·SetFinalizer(p + 8, fin);');
-    assertThrow(r, 'runtime.SetFinalizer', /pointer not at beginning of allocated block/);
+    assertThrow(r, 'runtime.SetFinalizer', { printed: /pointer not at beginning of allocated block/ });
   });
 
   test(`${model}: allocations of 0 bytes share one block, which cannot be freed`, () => {
@@ -56,12 +25,12 @@ for (const model of MODELS) {
         '\tif(p == nil || p != runtime·mallocgc(0, 0, FlagNoScan))\n\t\truntime·throw("zero-size allocations differ");\n' +
         '\truntime·free(p);',
     );
-    assertThrow(r, 'free runtime·mlookup', /not an allocated block/);
+    assertThrow(r, 'free runtime·mlookup', { printed: /not an allocated block/ });
   });
 
   test(`${model}: an allocation larger than the arena runs out of memory`, () => {
     const r = runMain(model, 'malloc-huge.simc', '\tp = runtime·mallocgc(ArenaSize + PageSize, 0, FlagNoScan);');
-    assertThrow(r, 'out of memory', /runtime: out of memory: cannot allocate/);
+    assertThrow(r, 'out of memory', { printed: /runtime: out of memory: cannot allocate/ });
   });
 
   test(`${model}: a size that overflows when rounded up to pages runs out of memory`, () => {

@@ -1,10 +1,11 @@
 // Shared helpers of the runtime-model tests (paths, schedules, seeds, heap bitmap, bad input):
 // compile a scenario — a file, or inline text — on a built-in model or a folder, run it with
 // or without the oracle, and make an edited copy of a model in a temporary folder.
+import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { compileProgram, formatDiagnostic, type Program, type SourceLoader } from '../../debug-adapter/engine';
+import { compileProgram, formatDiagnostic, runProgram, type Program, type RunResult, type SourceLoader } from '../../debug-adapter/engine';
 import { fsLoader, modelsRoot, resolveRuntime } from '../../debug-adapter/runtimes';
 import { overlayLoader } from './simcHarness';
 
@@ -51,4 +52,39 @@ export function dropLines(source: string, ...res: RegExp[]): string {
   const lines = source.split('\n');
   for (const re of res) if (!lines.some((l) => re.test(l))) throw new Error(`no line matches ${re}`);
   return lines.filter((l) => !res.some((re) => re.test(l))).join('\n');
+}
+
+/**
+ * Runs `body` as the body of a scenario's main, oracle on: globals `global` and `p`, any
+ * `globals` declared after them, and a finalizer `fin` are there to misuse; main prints
+ * "not reached" if the body returns. Without `globals` main's body starts on line 13.
+ */
+export function runMain(model: string, name: string, body: string, globals = ''): RunResult {
+  const text = `
+uint32	global;
+byte	*p;${globals ? `\n${globals}` : ''}
+
+void
+fin(void *x)
+{
+}
+
+void
+main(void)
+{
+${body}
+	runtime·printf("not reached\\n");
+}
+`;
+  return runProgram(compileText(model, name, text), { oracle: true });
+}
+
+/** The run ended with this throw, at a file:line:col in a model file (`file`), after these printed lines. */
+export function assertThrow(r: RunResult, message: string, { file = /\.simc$/, printed }: { file?: RegExp; printed?: RegExp } = {}): void {
+  assert.equal(r.outcome, 'throw', `${r.outcome}: ${r.message}`);
+  assert.equal(r.message, message);
+  assert.ok(r.location && r.location.line > 0 && r.location.column > 0, 'a throw has a file:line:col');
+  assert.match(r.location.file, file);
+  if (printed) assert.match(r.printed ?? '', printed);
+  assert.doesNotMatch(r.output, /not reached/);
 }

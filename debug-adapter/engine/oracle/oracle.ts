@@ -29,6 +29,11 @@ export interface OracleOptions {
    * The I4 check at G6 (H advances while a span is still owned) stays on: it is a consequence.
    */
   flagUnlockedOwner?: boolean;
+  /**
+   * Asked at each violation: false lets the run go on unreported (a debugger whose `invariant`
+   * filter is off, or that re-executes the past). Default: every violation ends the run.
+   */
+  reportsNow?: () => boolean;
 }
 
 /** A frame as (goroutine id, index in its frames): a machine restore makes new frame objects. */
@@ -60,12 +65,14 @@ export class Oracle implements Listener {
   private hereLabel = 0;
   violations = 0;
   private readonly flagUnlockedOwner: boolean;
+  private readonly reportsNow: () => boolean;
 
   constructor(
     private readonly vm: Machine,
     options: OracleOptions = {},
   ) {
     this.flagUnlockedOwner = options.flagUnlockedOwner ?? true;
+    this.reportsNow = options.reportsNow ?? (() => true);
     this.sweep = new SweepObserver(vm, (e) => this.sweepEvent(e));
     this.heap = this.sweep.heap;
     this.lastH = this.heap.H;
@@ -172,7 +179,7 @@ export class Oracle implements Listener {
 
   // ---- checks ----
   private violate(invariant: string, text: string): void {
-    if (this.vm.halted) return;
+    if (this.vm.halted || !this.reportsNow()) return;
     this.violations++;
     const m = this.vm.cur;
     const g = m.exec;

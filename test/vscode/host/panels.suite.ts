@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { RESUMES } from '../../../src/panels/sessions';
-import { activateExtension, adapterMessages, inWorkspace, launchConfig, start, stopAll, type Traffic } from './support';
+import { activateExtension, adapterMessages, inWorkspace, launchConfig, start, stopAll, type DapMessage, type Traffic } from './support';
 
 const RACE = { program: '${workspaceFolder}/finalizer-race.simc', runtime: 'before-f8e4a2e', stopOnEntry: true };
 /** Requests the panels send to read the program (goto and runThread are resumes, not reads). */
@@ -36,8 +36,11 @@ function assertNoReadWhileRunning(traffic: readonly Traffic[]): number {
   return reads;
 }
 
-function panelReads(traffic: readonly Traffic[], command: string, from: number): number {
-  return traffic.slice(from).filter((t) => t.dir === 'in' && t.message.type === 'request' && t.message.command === command).length;
+/** The `command` requests the adapter received at traffic index ≥ from, with their indices. */
+function requestsFrom(traffic: readonly Traffic[], command: string, from: number): { message: DapMessage; index: number }[] {
+  return traffic
+    .map((t, index) => ({ ...t, index }))
+    .filter((t) => t.index >= from && t.dir === 'in' && t.message.type === 'request' && t.message.command === command);
 }
 
 /** The editor column holding the webview tab with this title. */
@@ -93,10 +96,7 @@ suite('SweepScope panels in VS Code', () => {
       threadId = stop.message.body?.threadId;
       await rec.request(session, 'sweepscope/bitmap', stop.index);
       await sleep(1000); // every refresh this stop caused has been sent
-      const reads = traffic()
-        .map((t, index) => ({ message: t.message, index }))
-        .filter((t, index) => index > stop.index && t.message.type === 'request' && t.message.command === 'sweepscope/bitmap');
-      for (const read of reads) {
+      for (const read of requestsFrom(traffic(), 'sweepscope/bitmap', stop.index)) {
         assert.equal(typeof read.message.arguments?.since, 'number', `stop ${i}: a read asks for what changed since the bitmap held`);
         const answer = (await rec.response(session, read)).message.body;
         // the whole bitmap again only when the arena moved (at entry the heap is not set up yet)
@@ -112,7 +112,7 @@ suite('SweepScope panels in VS Code', () => {
     await session.customRequest('continue', { threadId });
     const hiddenStop = await rec.trafficEvent(session, 'stopped', mark);
     await sleep(1500);
-    assert.equal(panelReads(traffic(), 'sweepscope/bitmap', mark), 0, 'a hidden panel does not read');
+    assert.equal(requestsFrom(traffic(), 'sweepscope/bitmap', mark).length, 0, 'a hidden panel does not read');
 
     // …until the panel shows again: close the text editors of its group (the one opened here
     // and the source VS Code revealed at the stop), so its tab is the active one again

@@ -78,17 +78,11 @@ class Recorder {
    * after timeoutMs naming `what`.
    */
   async firstMessage(session: vscode.DebugSession, what: string, match: (t: Traffic) => boolean, from: number, timeoutMs = 30_000): Promise<{ message: DapMessage; index: number }> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const list = this.traffic.get(session.id) ?? [];
-      const index = list.findIndex((t, i) => i >= from && match(t));
-      if (index >= 0) return { message: list[index].message, index };
-      if (Date.now() > end) {
-        const seen = list.slice(from).map((t) => `${t.dir === 'in' ? '→' : '←'}${t.message.command ?? t.message.event ?? t.message.type}`);
-        throw new Error(`no ${what} in session "${session.name}" within ${timeoutMs} ms after message ${from}; since then: ${seen.join(' ') || 'nothing'}`);
-      }
-      await this.changed(200);
-    }
+    const found = await this.first(() => this.traffic.get(session.id) ?? [], match, from, timeoutMs, (seen) => {
+      const since = seen.slice(from).map((t) => `${t.dir === 'in' ? '→' : '←'}${t.message.command ?? t.message.event ?? t.message.type}`);
+      return `no ${what} in session "${session.name}" within ${timeoutMs} ms after message ${from}; since then: ${since.join(' ') || 'nothing'}`;
+    });
+    return { message: found.item.message, index: found.index };
   }
 
   /** The first request `command` the adapter received at traffic index ≥ from. */
@@ -118,13 +112,27 @@ class Recorder {
   /** Resolves with the first event of one of these names at index ≥ from (sent or to come). */
   async event(session: vscode.DebugSession, names: string | string[], from = 0, timeoutMs = 30_000): Promise<{ message: DapMessage; index: number }> {
     const wanted = Array.isArray(names) ? names : [names];
-    const name = wanted.join('/');
+    const found = await this.first(
+      () => this.sent.get(session.id) ?? [],
+      (m) => m.type === 'event' && m.event !== undefined && wanted.includes(m.event),
+      from,
+      timeoutMs,
+      (seen) => `no '${wanted.join('/')}' event from session "${session.name}" within ${timeoutMs} ms; got ${seen.map((m) => m.event ?? m.type).join(', ')}`,
+    );
+    return { message: found.item, index: found.index };
+  }
+
+  /**
+   * The first element at index ≥ from of a list that grows as messages arrive which `match`
+   * accepts; waits for more until timeoutMs, then throws with `failure(what the list holds)`.
+   */
+  private async first<T>(list: () => readonly T[], match: (x: T) => boolean, from: number, timeoutMs: number, failure: (seen: readonly T[]) => string): Promise<{ item: T; index: number }> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const list = this.sent.get(session.id) ?? [];
-      const index = list.findIndex((m, i) => i >= from && m.type === 'event' && m.event !== undefined && wanted.includes(m.event));
-      if (index >= 0) return { message: list[index], index };
-      if (Date.now() > end) throw new Error(`no '${name}' event from session "${session.name}" within ${timeoutMs} ms; got ${list.map((m) => m.event ?? m.type).join(', ')}`);
+      const seen = list();
+      const index = seen.findIndex((x, i) => i >= from && match(x));
+      if (index >= 0) return { item: seen[index], index };
+      if (Date.now() > end) throw new Error(failure(seen));
       await this.changed(200);
     }
   }
