@@ -142,6 +142,10 @@ test('the race stops on the sweepgen CAS with M threads in Call Stack and the sp
     const after = await step(page, 'Run Only This Thread from the Call Stack menu', async () => {
       await stoppedRow.click({ button: 'right' });
       await page.locator('.context-view .action-label', { hasText: /^Run Only This Thread$/ }).first().click();
+      // a click that lands while the menu is still settling leaves it open with the item
+      // highlighted (seen once here): Enter then runs the highlighted item
+      const menu = page.locator('.context-view .monaco-menu');
+      if (!(await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) await page.keyboard.press('Enter');
       const moved = page.locator(selectors.callStackRows, { hasText: new RegExp(`^${m}\\b`) }).filter({ hasNotText: before.split('\n').slice(-1)[0] }).first();
       await moved.waitFor({ timeout: 60_000 });
       return (await moved.innerText()).trim();
