@@ -1,14 +1,16 @@
 // End to end in a real VS Code (code-server 4.100.3 in headless Chromium): the extension under
 // development opens a copy of examples/, starts "See the race (schedule A)", ticks the
 // `sweepgen CAS` filter in the Breakpoints view, continues to the CAS, and reads the Call Stack
-// thread names and the span's sweep state in Variables from the page; then a scenario with a
+// thread names and the span's sweep state in Variables from the page; the Span and Heap Bitmap
+// panels draw that stop, a click on a span in the bitmap reveals it in the Span panel, Run Only
+// This Thread moves one M, and a click on an earlier Timeline event travels back there; then a scenario with a
 // syntax error shows in Problems and its dynamic configuration refuses to launch, pointing there.
 // Installs what is missing first (never skips). Screenshots go to .cache/screenshots/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { startCodeServer, workbenchUrl, type CodeServer } from './harness/codeServer';
 import { ensureRealVsCode } from './harness/install';
 import { EXAMPLES_DIR, REPO_ROOT, RUNS_DIR, SCREENSHOTS_DIR } from './harness/paths';
@@ -28,6 +30,27 @@ async function shot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS_DIR, name);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * Waits until the webview holding `selector` shows text `ok` accepts (and `also`, when given,
+ * holds); webviews are looked up afresh each time, since VS Code replaces a page it hid.
+ * Resolves with the text.
+ */
+async function pollText(page: Page, selector: string, ok: (text: string) => boolean, also?: (frame: Frame) => Promise<boolean>, timeoutMs = 30_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const frame = await webviewWith(page, selector, 5_000);
+      last = (await frame.innerText(selector)).trim();
+      if (ok(last) && (!also || (await also(frame)))) return last;
+    } catch (e) {
+      if (!(e instanceof Error && /no webview holding|detached|closed|destroyed/i.test(e.message))) throw e;
+    }
+    if (Date.now() > end) throw new Error(`${selector} did not reach the expected state within ${timeoutMs} ms; last text: ${JSON.stringify(last.slice(0, 300))}`);
+    await page.waitForTimeout(250);
+  }
 }
 
 /** Runs a UI step; on failure saves a screenshot named after it and adds its path to the error. */
@@ -135,6 +158,16 @@ test('the race stops on the sweepgen CAS with M threads in Call Stack and the sp
     assert.ok(bitmap.spans.includes(address), `the bitmap lists the span ${address}`);
     assert.ok(bitmap.colours >= 3, `the canvas draws the bitmap (${bitmap.colours} colours)`);
 
+    // a click on another span in the Heap Bitmap reveals that span in the Span panel
+    const other = bitmap.spans.find((a) => a !== null && a !== address) ?? '';
+    assert.ok(other, `the bitmap lists a span besides ${address}`);
+    const revealed = await step(page, 'click a span in the Heap Bitmap', async () => {
+      const frame = await webviewWith(page, 'body[data-panel="bitmap"] #spans button.span-item');
+      await frame.locator(`#spans button.span-item[data-addr="${other}"]`).click();
+      return pollText(page, 'body[data-panel="span"] #header', (t) => new RegExp(`^Span\\s+${other} \\(MSpan\\)`, 'm').test(t));
+    });
+    console.log(`  e2e: Span panel after the click: ${JSON.stringify(revealed.split('\n').slice(0, 2).join(' '))}`);
+
     // Call Stack context menu on the stopped M: Run Only This Thread lets that M (alone) move on
     const stoppedRow = page.locator(selectors.callStackRows, { hasText: /^M\d+ · g\d+/ }).filter({ hasText: /SWEEPGEN CAS/i }).first();
     const before = (await stoppedRow.innerText()).trim();
@@ -161,6 +194,24 @@ test('the race stops on the sweepgen CAS with M threads in Call Stack and the sp
     await shot(page, 'e2e-run-only-this-thread.png');
     console.log(`  e2e: Run Only This Thread on ${m}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
     assert.notEqual(after, before, `${m} moved and stopped somewhere else`);
+
+    // the Timeline marks where the program stands; a click on an earlier event travels there
+    const timeline = await step(page, 'open the Timeline', async () => {
+      await runCommand(page, 'SweepScope: Show Timeline');
+      const frame = await webviewWith(page, 'body[data-panel="timeline"] g.event');
+      const position = Number(await frame.getAttribute('body', 'data-position'));
+      const events = await frame.locator('g.event').evaluateAll((gs) => gs.map((g) => ({ pos: Number(g.getAttribute('data-pos')), kind: g.getAttribute('data-kind') })));
+      return { position, events };
+    });
+    const target = timeline.events.find((e) => e.kind === 'sweepgen-cas' && e.pos < timeline.position);
+    assert.ok(target, `an earlier sweepgen CAS on the Timeline: ${JSON.stringify(timeline)}`);
+    await step(page, 'click an earlier event on the Timeline', async () => {
+      const frame = await webviewWith(page, 'body[data-panel="timeline"] g.event');
+      await frame.locator(`g.event[data-pos="${target.pos}"]`).first().click();
+      await pollText(page, 'body[data-panel="timeline"]', () => true, (f) => f.getAttribute('body', 'data-position').then((v) => v === String(target.pos)));
+    });
+    await shot(page, 'e2e-timeline-travel.png');
+    console.log(`  e2e: Timeline travel from position ${timeline.position} to the CAS at ${target.pos}`);
   } finally {
     await step(page, 'stop debugging', async () => {
       await runCommand(page, 'Debug: Stop');
