@@ -2,8 +2,7 @@
 // first; bit 0 allocated, 1 scan/boundary, 2 marked, 3 special), kept across stops so that a
 // delta answer (only the 256-byte blocks that changed) can be applied, and the XOR with the
 // previous stop's nibbles, which is what the panel highlights as "changed since the last stop".
-import type { BitmapAnswer, SpanSummary } from './protocol';
-import { fromBase64 } from './webview';
+import type { BitmapBytes, SpanSummary } from './protocol';
 
 export const BIT_ALLOCATED = 1;
 export const BIT_SCAN = 2;
@@ -57,7 +56,7 @@ export class BitmapModel {
   spans: SpanSummary[] = [];
   /** Number of heap words whose bits changed since the previous stop. */
   changedWords = 0;
-  /** Bytes of payload decoded for the last answer (what the host had to send). */
+  /** Bytes of nibbles the last answer carried (what the host had to send). */
   lastPayloadBytes = 0;
   /**
    * Nibble-byte offsets of the BLOCK-sized blocks whose pixels are stale after the last answer
@@ -80,7 +79,7 @@ export class BitmapModel {
    * Takes an answer. A delta whose base is not the generation held is refused with a reason
    * (the caller asks the host for the whole bitmap); so is an answer whose sizes do not add up.
    */
-  apply(base: number | null, a: BitmapAnswer): string | null {
+  apply(base: number | null, a: BitmapBytes): string | null {
     const bytesPerWord = a.words > 0 ? (a.arenaUsed - a.arenaStart) / a.words : 4;
     if (!Number.isInteger(bytesPerWord) || bytesPerWord <= 0 || a.bytes !== (a.words + 1) >>> 1) {
       return `sizes do not add up (arena ${a.arenaUsed - a.arenaStart} bytes, ${a.words} words, ${a.bytes} bitmap bytes)`;
@@ -94,14 +93,11 @@ export class BitmapModel {
       if (base !== this.generation || a.arenaStart !== this.arenaStart || a.bytes < this.nibbles.length) {
         return `a delta from generation ${base ?? 'none'} does not apply to the bitmap held (generation ${this.generation})`;
       }
-      // decode and check every block first, so a refused delta leaves the bitmap held as it was
-      const decoded: [number, Uint8Array][] = [];
+      // check every block first, so a refused delta leaves the bitmap held as it was
       let payload = 0;
-      for (const [off, b64] of a.changed) {
-        const block = fromBase64(b64);
-        payload += b64.length;
+      for (const [off, block] of a.changed) {
+        payload += block.length;
         if (off < 0 || off + block.length > a.bytes) return `a changed block at ${off} (+${block.length}) lies outside the ${a.bytes} bitmap bytes`;
-        decoded.push([off, block]);
       }
       // then update in place: a step changes a few blocks of a 2 MB bitmap, so neither copying
       // it nor scanning it for changes may cost a frame; the previous diff is non-zero only in
@@ -116,7 +112,7 @@ export class BitmapModel {
         diff = new Uint8Array(a.bytes);
       }
       const touched = new Set<number>();
-      for (const [off, block] of decoded) {
+      for (const [off, block] of a.changed) {
         for (let i = 0; i < block.length; i++) {
           const x = next[off + i] ^ block[i];
           if (x !== 0) {
@@ -132,9 +128,9 @@ export class BitmapModel {
       this.lastPayloadBytes = payload;
     } else {
       if (a.data === undefined) return 'a full answer without `data`';
-      next = fromBase64(a.data);
+      next = a.data;
       this.lastPayloadBytes = a.data.length;
-      if (next.length !== a.bytes) return `data decodes to ${next.length} bytes, the answer says ${a.bytes}`;
+      if (next.length !== a.bytes) return `data holds ${next.length} bytes, the answer says ${a.bytes}`;
       diff = new Uint8Array(a.bytes);
       if (this.loaded && a.arenaStart === this.arenaStart) {
         const old = this.nibbles;

@@ -2,7 +2,7 @@
 // `sweepscope/…` answers they carry (see debug-adapter/session/custom.ts). Both sides validate
 // what they receive with these checkers; a message of the wrong shape is ignored with a reason.
 import {
-  array, bool, hexAddr, int, literal, nullable, object, optional, str, tagged, tuple,
+  array, bool, bytes, hexAddr, int, literal, nullable, object, optional, str, tagged, tuple,
   type Checker,
 } from './shape';
 
@@ -20,7 +20,7 @@ const spanFields = {
 export const spanSummary = object(spanFields);
 export type SpanSummary = ReturnType<typeof spanSummary>;
 
-export const bitmapAnswer = object({
+const bitmapFields = {
   generation: int,
   arenaStart: int,
   arenaUsed: int,
@@ -29,10 +29,40 @@ export const bitmapAnswer = object({
   spans: array(spanSummary),
   delta: bool,
   bytes: int,
+};
+
+/** The adapter's `sweepscope/bitmap` answer: DAP is JSON, so the nibbles travel as base64. */
+export const bitmapAnswer = object({
+  ...bitmapFields,
   data: optional(str),
   changed: optional(array(tuple(int, str))),
 });
 export type BitmapAnswer = ReturnType<typeof bitmapAnswer>;
+
+/** The same answer as the host posts it to the panel: the nibbles as bytes (postMessage carries them binary). */
+export const bitmapBytes = object({
+  ...bitmapFields,
+  data: optional(bytes),
+  changed: optional(array(tuple(int, bytes))),
+});
+export type BitmapBytes = ReturnType<typeof bitmapBytes>;
+
+/** Decodes base64 into bytes (atob: in browsers and in Node). */
+export function fromBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The adapter's answer with its base64 decoded, as the host posts it to the panel. */
+export function bitmapToBytes(a: Omit<BitmapAnswer, 'data' | 'changed'> & Partial<Pick<BitmapAnswer, 'data' | 'changed'>>): BitmapBytes {
+  return {
+    ...a,
+    data: a.data === undefined ? undefined : fromBase64(a.data),
+    changed: a.changed?.map(([off, b64]): [number, Uint8Array] => [off, fromBase64(b64)]),
+  };
+}
 
 export const slotInfo = object({
   addr: int,
@@ -92,7 +122,7 @@ export type SessionState = (typeof sessionStates)[number];
 export const toPanel = tagged({
   status: object({ type: literal('status'), state: literal(...sessionStates), text: str }),
   /** `base`: the generation a delta applies to (the `since` the host asked with), null for a full answer. */
-  bitmap: object({ type: literal('bitmap'), base: nullable(int), answer: bitmapAnswer }),
+  bitmap: object({ type: literal('bitmap'), base: nullable(int), answer: bitmapBytes }),
   span: object({ type: literal('span'), answer: spanAnswer }),
   timeline: object({ type: literal('timeline'), answer: timelineAnswer, focusLane: nullable(str) }),
   focusLane: object({ type: literal('focusLane'), lane: nullable(str) }),

@@ -18,6 +18,9 @@ export const int: Checker<number> = (v, p) => (Number.isSafeInteger(v) ? (v as n
 export const str: Checker<string> = (v, p) => (typeof v === 'string' ? v : fail(p, 'a string', v));
 export const bool: Checker<boolean> = (v, p) => (typeof v === 'boolean' ? v : fail(p, 'a boolean', v));
 
+/** Binary data (postMessage carries typed arrays as they are). */
+export const bytes: Checker<Uint8Array> = (v, p) => (v instanceof Uint8Array ? v : fail(p, 'bytes (a Uint8Array)', v));
+
 /** A hexadecimal address such as "0x14f4000". */
 export const hexAddr: Checker<string> = (v, p) => (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) ? v : fail(p, 'an address like "0x1f00"', v));
 

@@ -1,7 +1,7 @@
 // What every panel script shares: the VS Code webview API (posting to the host), validated
 // message intake (a message of the wrong shape is ignored with a logged reason, a handler that
 // fails is logged, nothing throws out of the listener), stale-answer dropping by generation,
-// a DOM builder, base64 decoding and address formatting.
+// a DOM builder and address formatting.
 import { fromPanel, toPanel, type FromPanel, type ToPanel } from './protocol';
 import { check } from './shape';
 
@@ -87,14 +87,6 @@ function setAttrs(e: Element, attrs: Attrs): void {
     if (v === undefined || v === false) continue;
     e.setAttribute(k, v === true ? '' : String(v));
   }
-}
-
-/** Decodes base64 into bytes. */
-export function fromBase64(text: string): Uint8Array {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 /** An address as the runtime prints it: 0x…, lower case. */

@@ -1,9 +1,10 @@
 // Heap Bitmap panel, host side: asks the adapter for `sweepscope/bitmap`, with `since` = the
 // generation the page already holds, so after the first stop only the 256-byte blocks that
-// changed travel (adapter → host → page); the page applies them to its buffer. A page that
+// changed travel (adapter → host as base64, the only way through DAP's JSON; host → page as
+// bytes, which postMessage carries binary); the page applies them to its buffer. A page that
 // reloaded, or could not apply a delta, gets the whole bitmap again.
 import type * as vscode from 'vscode';
-import { bitmapAnswer, type FromPanel } from '../../media/common/protocol';
+import { bitmapAnswer, bitmapToBytes, type FromPanel } from '../../media/common/protocol';
 import { Panel, type PanelContext } from './panel';
 
 export class BitmapPanel extends Panel {
@@ -23,10 +24,11 @@ export class BitmapPanel extends Panel {
   protected async load(session: vscode.DebugSession, token: vscode.CancellationToken): Promise<void> {
     const since = this.held;
     const body = await this.request(session, 'sweepscope/bitmap', since === undefined ? {} : { since }, bitmapAnswer, token);
-    const delta = body.delta;
-    const sent = delta ? (body.changed ?? []).reduce((n, [, b]) => n + b.length, 0) : (body.data?.length ?? 0);
-    this.ctx.log.trace(`Heap Bitmap: generation ${body.generation}: ${delta ? `delta of ${body.changed?.length ?? 0} blocks` : 'full bitmap'}, ${sent} base64 characters`);
-    this.post({ type: 'bitmap', base: delta ? (since ?? null) : null, answer: body });
+    const answer = bitmapToBytes(body);
+    const delta = answer.delta;
+    const sent = delta ? (answer.changed ?? []).reduce((n, [, b]) => n + b.length, 0) : (answer.data?.length ?? 0);
+    this.ctx.log.trace(`Heap Bitmap: generation ${answer.generation}: ${delta ? `delta of ${answer.changed?.length ?? 0} blocks` : 'full bitmap'}, ${sent} bytes`);
+    this.post({ type: 'bitmap', base: delta ? (since ?? null) : null, answer });
     this.held = body.generation;
   }
 

@@ -4,7 +4,7 @@
 // Bitmap's model applying the recorded deltas.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fromPanel, toPanel } from '../../media/common/protocol';
+import { bitmapToBytes, fromPanel, toPanel } from '../../media/common/protocol';
 import { check } from '../../media/common/shape';
 import { buildPanelHtml, makeNonce, panelCsp } from '../../src/panels/html';
 import { laneOfThreadName, normaliseAddress, variableAddress } from '../../src/panels/selection';
@@ -75,7 +75,7 @@ test('the Heap Bitmap model applies the recorded deltas (in place) to exactly th
   const fx = loadFixtures();
   const model = new BitmapModel();
   fx.stops.forEach((s, i) => {
-    assert.equal(model.apply(s.bitmap.delta ? (s.since ?? null) : null, s.bitmap), null, `stop ${i}`);
+    assert.equal(model.apply(s.bitmap.delta ? (s.since ?? null) : null, bitmapToBytes(s.bitmap)), null, `stop ${i}`);
     assert.deepEqual(model.nibbles, fx.nibbles[i], `stop ${i}: the bitmap held`);
     const changed = i === 0 ? [] : changedWords(fx.nibbles[i - 1], fx.nibbles[i]);
     assert.equal(model.changedWords, changed.length, `stop ${i}: changed words`);
@@ -86,9 +86,9 @@ test('the Heap Bitmap model applies the recorded deltas (in place) to exactly th
   });
   const held = Uint8Array.from(model.nibbles);
   const diff = Uint8Array.from(model.diff);
-  const last = fx.stops[fx.stops.length - 1].bitmap;
+  const last = bitmapToBytes(fx.stops[fx.stops.length - 1].bitmap);
   // a delta whose second block lies outside the bitmap: refused before anything is written
-  const bad = { ...last, generation: last.generation + 1, changed: [[0, Buffer.from([0xff]).toString('base64')], [last.bytes, 'AA==']] as [number, string][] };
+  const bad = { ...last, generation: last.generation + 1, changed: [[0, Uint8Array.of(0xff)], [last.bytes, Uint8Array.of(0)]] as [number, Uint8Array][] };
   assert.match(model.apply(last.generation, bad) ?? '', /lies outside/);
   assert.deepEqual(model.nibbles, held);
   assert.deepEqual(model.diff, diff);
@@ -99,7 +99,7 @@ test('the Heap Bitmap model applies the recorded deltas (in place) to exactly th
   assert.ok(block !== undefined && before.length > 0);
   const bytes = Uint8Array.from(model.nibbles.subarray(block, block + 256));
   bytes[0] ^= 0x01;
-  const step = { ...last, generation: last.generation + 2, changed: [[block, Buffer.from(bytes).toString('base64')]] as [number, string][] };
+  const step = { ...last, generation: last.generation + 2, changed: [[block, bytes]] as [number, Uint8Array][] };
   assert.equal(model.apply(last.generation, step), null);
   assert.equal(model.changedWords, 1);
   assert.deepEqual(model.changedBlocks, [block]);

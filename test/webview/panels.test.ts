@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism, loadavg } from 'node:os';
 import { after, before, describe, test } from 'node:test';
+import { bitmapToBytes } from '../../media/common/protocol';
 import { changedWords, loadFixtures, nibbleAt, type Fixtures } from './fixtures';
 import { launch, openPanel, ORIGIN, type Harness, type PanelPage } from './harness';
 import { best, describeTimes, measureBitmap } from './measure';
@@ -68,7 +69,7 @@ const BAD: [string, unknown, RegExp][] = [
   ['a string', 'hello', /ignored a message: message: expected an object with a `type`, got string/],
   ['an unknown type', { type: 'bogus' }, /type: expected one of .*, got "bogus"/],
   ['a span without slots', { type: 'span', answer: { generation: 99 } }, /answer\.addr: expected an address/],
-  ['bitmap data that is a number', { type: 'bitmap', base: null, answer: { generation: 99, arenaStart: 0, arenaUsed: 8, words: 2, H: 2, spans: [], delta: false, bytes: 1, data: 42 } }, /answer\.data: expected a string, got number/],
+  ['bitmap data that is a number', { type: 'bitmap', base: null, answer: { generation: 99, arenaStart: 0, arenaUsed: 8, words: 2, H: 2, spans: [], delta: false, bytes: 1, data: 42 } }, /answer\.data: expected bytes \(a Uint8Array\), got number/],
   ['a timeline event of an unknown kind', { type: 'timeline', focusLane: null, answer: { generation: 99, position: 1, furthest: 1, lanes: ['M0'], events: [{ pos: 1, kind: 'explode', text: 'x' }], more: false } }, /answer\.events\[0\]\.kind: expected one of sweepgen-cas/],
 ];
 
@@ -211,7 +212,7 @@ describe('Heap Bitmap panel', () => {
   });
 
   async function replay(p: PanelPage, from: number, upTo = fx.stops.length): Promise<void> {
-    for (const s of fx.stops.slice(from, upTo)) await p.send({ type: 'bitmap', base: s.bitmap.delta ? (s.since ?? null) : null, answer: s.bitmap });
+    for (const s of fx.stops.slice(from, upTo)) await p.send({ type: 'bitmap', base: s.bitmap.delta ? (s.since ?? null) : null, answer: bitmapToBytes(s.bitmap) });
     await p.page.waitForFunction(`document.body.dataset.generation === '${fx.stops[upTo - 1].bitmap.generation}'`);
     await frames(p);
   }
@@ -225,7 +226,7 @@ describe('Heap Bitmap panel', () => {
     const fullPayload = Number(await p.page.getAttribute('body', 'data-payload'));
     await replay(p, 1);
     const deltaPayload = Number(await p.page.getAttribute('body', 'data-payload'));
-    assert.equal(fullPayload, fx.stops[0].bitmap.data?.length);
+    assert.equal(fullPayload, fx.stops[0].bitmap.bytes, 'the whole bitmap arrives as bytes');
     assert.ok(deltaPayload < fullPayload / 50, `delta ${deltaPayload} vs full ${fullPayload}`);
   });
 
@@ -325,7 +326,7 @@ describe('Heap Bitmap panel', () => {
 
   test('a delta that does not apply is refused, logged, and the whole bitmap asked for', async () => {
     // a delta from a generation the page does not hold
-    const last = fx.stops[fx.stops.length - 1].bitmap;
+    const last = bitmapToBytes(fx.stops[fx.stops.length - 1].bitmap);
     await p.send({ type: 'bitmap', base: 1, answer: { ...last, generation: last.generation + 5 } });
     await p.waitForConsole(/bitmap: a delta from generation 1 does not apply to the bitmap held \(generation \d+\); asking for the whole bitmap/);
     assert.equal((await posted(p, 'resync')).length, 1);
@@ -356,7 +357,7 @@ describe('Heap Bitmap panel', () => {
     assert.ok(withSpans > 0, 'no outline pixels drawn for the in-use spans');
     // the same bitmap, sent whole, with no in-use span: the outlines go
     const generation = last.generation + 20;
-    const data = Buffer.from(fx.nibbles[fx.nibbles.length - 1]).toString('base64');
+    const data = Uint8Array.from(fx.nibbles[fx.nibbles.length - 1]);
     await p.send({ type: 'bitmap', base: null, answer: { ...last, delta: false, changed: undefined, data, spans: [], generation } });
     await p.page.waitForFunction(`document.body.dataset.generation === '${generation}'`);
     await frames(p);
