@@ -1,7 +1,8 @@
 // Extension-host tests of the manifest and the debug configurations: commands registered, the
 // launch schema covering every attribute of the adapter contract, scenarios found for dynamic
 // configurations, and launches refused BEFORE the adapter starts for a wrong attribute, a
-// scenario that does not compile (its errors land in Problems) and a foreign schedule file.
+// scenario that does not compile (its errors land in Problems) and a foreign schedule file;
+// F5 with no configuration runs the scenario in the editor.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -105,5 +106,25 @@ suite('SweepScope manifest and configurations', () => {
     } finally {
       fs.rmSync(foreign, { force: true });
     }
+  });
+});
+
+suite('SweepScope F5 without a launch configuration', () => {
+  suiteSetup(activateExtension);
+  teardown(async () => {
+    await stopAll();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  // VS Code hands an empty configuration to the debugger of the active editor's language
+  test('with a .simc scenario in the editor, an empty configuration runs that scenario', async () => {
+    const scenario = inWorkspace('hello-goroutines.simc');
+    await vscode.window.showTextDocument(vscode.Uri.file(scenario));
+    const session = await start({} as vscode.DebugConfiguration, 'SweepScope: run the current scenario');
+    assert.ok(session, 'a session started');
+    assert.equal(session.type, 'sweepscope');
+    assert.equal(session.configuration.program, scenario);
+    const end = await adapterMessages().event(session, ['terminated', 'exited', 'stopped']);
+    assert.ok(end.index >= 0);
   });
 });

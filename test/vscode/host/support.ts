@@ -148,18 +148,21 @@ export function adapterMessages(): Recorder {
   return recorder;
 }
 
-/** Starts a configuration; resolves with the new session, or undefined when it was refused. */
-export async function start(config: vscode.DebugConfiguration): Promise<vscode.DebugSession | undefined> {
+/**
+ * Starts a configuration; resolves with the new session, or undefined when it was refused.
+ * `name`: the session's name when the providers give it one (the configuration has none).
+ */
+export async function start(config: vscode.DebugConfiguration, name: string = config.name): Promise<vscode.DebugSession | undefined> {
   adapterMessages();
   let started: vscode.DebugSession | undefined;
   const sub = vscode.debug.onDidStartDebugSession((s) => {
-    if (s.name === config.name) started = s;
+    if (s.name === name) started = s;
   });
   try {
     const ok = await vscode.debug.startDebugging(workspaceFolder(), config);
     if (!ok) return undefined;
     for (let i = 0; i < 50 && started === undefined; i++) await new Promise((r) => setTimeout(r, 100));
-    if (!started) throw new Error(`startDebugging("${config.name}") returned true but no session started`);
+    if (!started) throw new Error(`startDebugging("${name}") returned true but no session started`);
     return started;
   } finally {
     sub.dispose();
