@@ -95,6 +95,17 @@ export class Breakpoints {
   readonly byBuiltin = new Map<string, FunctionBp>();
   readonly filters = new Map<FilterId, { condition?: Expr; conditionText?: string }>();
   data: DataBp[] = [];
+  /**
+   * What the client asked for and the ids it was answered with, per request kind (line
+   * breakpoints per file): a restart on an edited program binds the same breakpoints again
+   * under the same ids, since the client knows them by id.
+   */
+  private readonly asked = {
+    lines: new Map<string, { args: Args[]; ids: number[] }>(),
+    functions: { args: [] as Args[], ids: [] as number[] },
+    filters: { ids: [] as string[], options: [] as Args[] },
+    data: { args: [] as Args[], ids: [] as number[] },
+  };
   /** Lines with statements, per file, per function (computed once). */
   private readonly stmtLines = new Map<string, Map<number, { fn: number; label: number }>>();
   private readonly fnRanges: { fn: number; file: string; start: number; end: number }[] = [];
@@ -125,16 +136,32 @@ export class Breakpoints {
     });
   }
 
-  /** Replaces a file's line breakpoints; answers each with verified/moved/rejected. */
-  setLines(file: string, requested: Args[]): DebugProtocol.Breakpoint[] {
+  /**
+   * The same breakpoints, filters and data breakpoints bound to another program (the scenario
+   * or model was edited and the session restarts), with the ids the client knows; answers every
+   * breakpoint with its new binding (its line may have moved, or it may no longer bind).
+   * Throws a DapError when a filter's condition does not compile in the new program.
+   */
+  rebound(program: Program): { bps: Breakpoints; answers: DebugProtocol.Breakpoint[] } {
+    const bps = new Breakpoints(program);
+    const answers: DebugProtocol.Breakpoint[] = [];
+    for (const [file, { args, ids }] of this.asked.lines) answers.push(...bps.setLines(file, args, ids).map((b) => ({ ...b, source: { path: file } })));
+    answers.push(...bps.setFunctions(this.asked.functions.args, this.asked.functions.ids));
+    bps.setFilters(this.asked.filters.ids, this.asked.filters.options);
+    answers.push(...bps.setData(this.asked.data.args, this.asked.data.ids));
+    return { bps, answers };
+  }
+
+  /** Replaces a file's line breakpoints; answers each with verified/moved/rejected (`ids`: the ones to keep). */
+  setLines(file: string, requested: Args[], ids: number[] = []): DebugProtocol.Breakpoint[] {
     const abs = path.resolve(file);
     for (const old of this.byFile.get(abs) ?? []) this.byLabel.get(old.fn)?.delete(old.label);
     const bound: LineBp[] = [];
     const lines = this.stmtLines.get(abs);
     const known = this.program.files.some((f) => path.resolve(f) === abs);
-    const out = requested.map((a): DebugProtocol.Breakpoint => {
+    const out = requested.map((a, i): DebugProtocol.Breakpoint => {
       const line = int(a, 'line', 1);
-      const id = nextId++;
+      const id = ids[i] ?? nextId++;
       if (!known || !lines) return { id, verified: false, line, message: `${path.basename(file)} is not part of the program being debugged` };
       const range = this.fnRanges.find((r) => r.file === abs && r.start <= line && line <= r.end);
       if (!range) return { id, verified: false, line, message: `line ${line} is not inside a function: no code to stop at` };
@@ -162,6 +189,7 @@ export class Breakpoints {
       return { id, verified: true, line: actual, message: actual !== line ? `moved from line ${line} to the next statement, line ${actual}` : undefined };
     });
     this.byFile.set(abs, bound);
+    this.asked.lines.set(file, { args: requested, ids: out.map((b) => b.id as number) });
     return out;
   }
 
@@ -172,11 +200,11 @@ export class Breakpoints {
     return [...lines.keys()].filter((l) => l >= line && l <= endLine).sort((a, b) => a - b);
   }
 
-  setFunctions(requested: Args[]): DebugProtocol.Breakpoint[] {
+  setFunctions(requested: Args[], ids: number[] = []): DebugProtocol.Breakpoint[] {
     this.byFunction.clear();
     this.byBuiltin.clear();
-    return requested.map((a): DebugProtocol.Breakpoint => {
-      const id = nextId++;
+    const out = requested.map((a, i): DebugProtocol.Breakpoint => {
+      const id = ids[i] ?? nextId++;
       const name = typeof a.name === 'string' ? a.name.trim() : '';
       if (name === '') return { id, verified: false, message: "a function breakpoint needs a function name in 'name'" };
       const sym = this.program.checked.lookup(name);
@@ -198,6 +226,8 @@ export class Breakpoints {
       }
       return { id, verified: false, message: `no function or builtin named '${name}' in this program` };
     });
+    this.asked.functions = { args: requested, ids: out.map((b) => b.id as number) };
+    return out;
   }
 
   setFilters(filters: string[], options: Args[]): DebugProtocol.Breakpoint[] {
@@ -218,6 +248,7 @@ export class Breakpoints {
       if (typeof o.filterId !== 'string') throw new DapError("filterOptions[].filterId must be a string");
       add(o.filterId, optStr(o, 'condition'));
     }
+    this.asked.filters = { ids: filters, options };
     return out;
   }
 
@@ -225,10 +256,10 @@ export class Breakpoints {
     return this.filters.has(f);
   }
 
-  setData(requested: Args[]): DebugProtocol.Breakpoint[] {
+  setData(requested: Args[], ids: number[] = []): DebugProtocol.Breakpoint[] {
     this.data = [];
-    return requested.map((a): DebugProtocol.Breakpoint => {
-      const id = nextId++;
+    const out = requested.map((a, i): DebugProtocol.Breakpoint => {
+      const id = ids[i] ?? nextId++;
       const dataId = typeof a.dataId === 'string' ? a.dataId : '';
       const m = /^(\d+):(\d+):(.*)$/s.exec(dataId);
       if (!m) return { id, verified: false, message: `unknown dataId '${dataId}' (ask dataBreakpointInfo for one)` };
@@ -244,6 +275,8 @@ export class Breakpoints {
       this.data.push(bp);
       return { id, verified: true, message: `${access} of ${bp.description}` };
     });
+    this.asked.data = { args: requested, ids: out.map((b) => b.id as number) };
+    return out;
   }
 
   /** The data breakpoint an access hits, if any (flags: 1 write, 2 atomic). */

@@ -5,10 +5,10 @@
 // sibling modules (threads, stack, variables, breakpoints, history, custom requests).
 import * as fs from 'node:fs';
 import {
-  ContinuedEvent, DebugSession, ExitedEvent, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent,
+  BreakpointEvent, ContinuedEvent, DebugSession, ExitedEvent, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Response, StoppedEvent, TerminatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { RunOptions } from '../engine';
+import type { Program, RunOptions } from '../engine';
 import { sizeOf } from '../engine/lang/types';
 import { hex } from '../engine/vm/memory';
 import { errorMessage, fsLoader } from '../runtimes';
@@ -102,7 +102,7 @@ export class SweepScopeSession extends DebugSession {
         this.dbg().pause();
         this.reply(r);
       },
-      restart: (_a, r) => this.restart(r),
+      restart: (a, r) => this.restart(a, r),
       terminate: (_a, r) => this.terminate(r),
       disconnect: (_a, r) => this.disconnect(r),
       readMemory: (a, r) => this.readMemory(a, r),
@@ -179,6 +179,18 @@ export class SweepScopeSession extends DebugSession {
 
   private launch(a: Args, r: DebugProtocol.Response): void {
     if (this.debuggee) throw new DapError('launch: a program is already being debugged in this session');
+    const { settings, program, options } = this.prepare(a);
+    this.settings = settings;
+    this.options = options;
+    this.create(new Breakpoints(program));
+    this.reply(r);
+    this.sendEvent(new InitializedEvent());
+    if (this.configured) this.begin();
+    else setTimeout(() => this.begin(), 2000);
+  }
+
+  /** Launch attributes validated, the scenario compiled on its runtime, the schedule file read: or a DapError saying what is wrong. */
+  private prepare(a: Args): { settings: LaunchSettings; program: Program; options: RunOptions } {
     const settings = validateLaunchArgs(a);
     if ('error' in settings) throw new DapError(settings.error);
     let compiled;
@@ -202,13 +214,7 @@ export class SweepScopeSession extends DebugSession {
       options.schedule = record;
       options.gomaxprocs = record.gomaxprocs;
     }
-    this.settings = settings;
-    this.options = options;
-    this.create(new Breakpoints(compiled.program));
-    this.reply(r);
-    this.sendEvent(new InitializedEvent());
-    if (this.configured) this.begin();
-    else setTimeout(() => this.begin(), 2000);
+    return { settings, program: compiled.program, options };
   }
 
   private create(bps: Breakpoints): void {
@@ -264,17 +270,28 @@ export class SweepScopeSession extends DebugSession {
     return d.threads.mThreadId(m ?? d.vm.cur);
   }
 
-  private restart(r: DebugProtocol.Response): void {
+  /**
+   * Runs the program again from the start. With `arguments` (the launch configuration as it
+   * is now: VS Code sends it) the scenario is compiled afresh, so an edit takes effect, and the
+   * breakpoints are bound to the new program under the ids the client knows. Anything wrong
+   * with the new configuration is answered as an error and the current run goes on.
+   */
+  private restart(a: Args, r: DebugProtocol.Response): void {
     const old = this.dbg();
+    const fresh = a.arguments === undefined ? null : this.prepare(obj(a, 'arguments'));
+    const rebound = fresh ? old.bps.rebound(fresh.program) : { bps: old.bps, answers: [] };
     old.kill();
-    this.create(old.bps);
-    for (const g of old.bps.guards()) g.hits = 0;
+    if (fresh) {
+      this.settings = fresh.settings;
+      this.options = fresh.options;
+    }
+    this.create(rebound.bps);
+    for (const b of rebound.answers) this.sendEvent(new BreakpointEvent('changed', b));
+    for (const g of rebound.bps.guards()) g.hits = 0;
     this.started = false;
     this.reply(r);
     this.begin();
   }
-
-
 
   private terminate(r: DebugProtocol.Response): void {
     const d = this.debuggee;

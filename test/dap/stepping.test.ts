@@ -3,6 +3,9 @@
 // over and out per thread, exact step back and reverse continue, pause of a runaway program,
 // restart and terminate.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { byName, dapProgram, evaluate, frames, launch, resumeTo, scopeVariables, stopped, threads } from './helpers';
@@ -171,6 +174,44 @@ test('restart runs the program again from the start; terminate ends it', async (
     await dap.nextEvent('terminated', end);
   } finally {
     dap.close();
+  }
+});
+
+test('restart with the launch arguments compiles the edited scenario and rebinds breakpoints under their ids; a broken edit is refused and the run goes on', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-restart-'));
+  const edit = path.join(dir, 'counter.simc');
+  const original = readFileSync(COUNTER, 'utf8');
+  writeFileSync(edit, original);
+  const args = { ...base, program: edit };
+  const dap = await launch(args, { lines: [{ file: edit, breakpoints: [{ line: 43 }] }] });
+  try {
+    const first = await stopped(dap);
+    const id = first.hitBreakpointIds?.[0];
+    assert.equal(typeof id, 'number');
+    assert.equal((await frames(dap, first.threadId as number))[0].line, 43);
+    // the edit: one line more at the top (line 43, k = 7, becomes line 44) and k = 9
+    writeFileSync(edit, `// edited\n${original.replace('k = 7;', 'k = 9;')}`);
+    const at = dap.mark();
+    await dap.ok('restart', { arguments: args });
+    const moved = (await dap.nextEvent('breakpoint', at)) as DebugProtocol.BreakpointEvent;
+    assert.deepEqual([moved.body.reason, moved.body.breakpoint.id, moved.body.breakpoint.verified, moved.body.breakpoint.line], ['changed', id, true, 44]);
+    const s = await stopped(dap, at);
+    assert.deepEqual([s.reason, (await frames(dap, s.threadId as number))[0].line], ['breakpoint', 44]);
+    // a broken edit: the restart is refused naming the file, and the stopped run is still there
+    writeFileSync(edit, `${original.replace('k = 7;', 'k = 9')}`);
+    const refused = await dap.request('restart', { arguments: args });
+    assert.equal(refused.success, false);
+    assert.match(refused.message ?? '', /counter\.simc:\d+:\d+/);
+    assert.equal((await frames(dap, s.threadId as number))[0].line, 44);
+    // the good edit again: the run ends printing what the edit says
+    await dap.ok('setBreakpoints', { source: { path: edit }, breakpoints: [] });
+    const end = dap.mark();
+    await dap.ok('continue', { threadId: s.threadId });
+    await dap.nextEvent('terminated', end);
+    assert.match(dap.output(), /k 9\b/);
+  } finally {
+    dap.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
