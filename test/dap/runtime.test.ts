@@ -14,13 +14,13 @@ const H = 'runtime·mheap.sweepgen';
 const M_NAME = /^M(\d+) · (idle|stopped for GC|starting|(g0|g\d+) \S+( · blocked \(.+\))?)$/;
 const G_NAME = /^g(\d+) \S+ · (runnable|runnable \(preempted\)|waiting( \(.+\))?|idle|syscall)$/;
 
-test('thread names follow the contract and ids stay stable across a GC', async () => {
-  const dap = await launch({ program: RACE, runtime: 'f8e4a2e', gomaxprocs: 2 }, { functions: [{ name: 'gc' }, { name: 'bgsweep' }] });
+test('thread names follow the contract and ids stay stable across GCs: Ms stop for GC, goroutines leave and join Ms, bgsweep parks and wakes', async () => {
+  const dap = await launch({ program: RACE, runtime: 'f8e4a2e', gomaxprocs: 2 }, { functions: [{ name: 'gc' }, { name: 'bgsweep' }, { name: 'runtime·starttheworld' }, { name: 'runtime·park' }] });
   try {
     const idOf = new Map<string, number>();
-    const seen = new Set<string>();
+    const perStop: string[][] = [];
     let s = await stopped(dap);
-    for (let stop = 0; stop < 4; stop++) {
+    for (let stop = 0; stop < 10; stop++) {
       const list = await threads(dap);
       for (const t of list) {
         const m = M_NAME.exec(t.name);
@@ -29,14 +29,27 @@ test('thread names follow the contract and ids stay stable across a GC', async (
         const key = m ? `M${m[1]}` : `g${g?.[1]}`;
         if (idOf.has(key)) assert.equal(t.id, idOf.get(key), `${key} changed its id`);
         idOf.set(key, t.id);
-        seen.add(t.name);
       }
-      if (stop < 3) s = await resumeTo(dap, 'continue', { threadId: s.threadId });
+      perStop.push(list.map((t) => t.name));
+      if (stop < 9) s = await resumeTo(dap, 'continue', { threadId: s.threadId });
     }
-    const names = [...seen];
-    assert.ok(names.some((n) => /^M\d+ · g0 gc$/.test(n)), `no M running gc on g0 in ${names.join(' | ')}`);
-    assert.ok(names.some((n) => /^M\d+ · g\d+ bgsweep/.test(n)), `bgsweep never shown on an M in ${names.join(' | ')}`);
-    assert.ok(names.some((n) => G_NAME.test(n)), `no goroutine thread without an M in ${names.join(' | ')}`);
+    const names = perStop.flat();
+    const all = names.join(' | ');
+    assert.ok(names.some((n) => /^M\d+ · g0 gc$/.test(n)), `no M running gc on g0 in ${all}`);
+    assert.ok(names.some((n) => /^M\d+ · stopped for GC$/.test(n)), `no M stopped for GC in ${all}`);
+    assert.ok(names.some((n) => /^M\d+ · g\d+ bgsweep/.test(n)), `bgsweep never shown on an M in ${all}`);
+    // a goroutine that ran on an M is later a thread of its own (waiting or runnable), and back
+    const onM = (n: string): string | undefined => /^M\d+ · (g[1-9]\d*) /.exec(n)?.[1];
+    const offM = (n: string): string | undefined => {
+      const g = G_NAME.exec(n);
+      return g ? `g${g[1]}` : undefined;
+    };
+    const moved = [...new Set(names.map(onM).filter((g) => g !== undefined))].filter((g) => names.some((n) => offM(n) === g));
+    assert.ok(moved.length > 0, `no goroutine seen both on an M and without one in ${all}`);
+    // bgsweep parks (waiting for the next GC's sweep) and is woken by it
+    const parked = perStop.findIndex((stop) => stop.some((n) => /^g\d+ bgsweep · waiting \(GC sweep wait\)$/.test(n)));
+    assert.ok(parked >= 0, `bgsweep never parked in ${all}`);
+    assert.ok(perStop.slice(parked + 1).some((stop) => stop.some((n) => /^g\d+ bgsweep · runnable|^M\d+ · g\d+ bgsweep/.test(n))), `bgsweep never woke after parking in ${all}`);
   } finally {
     dap.close();
   }
