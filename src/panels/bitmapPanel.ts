@@ -14,7 +14,9 @@ export class BitmapPanel extends Panel {
   onReveal: (address: string) => void = () => undefined;
 
   constructor(ctx: PanelContext) {
-    super(ctx, 'bitmap', 'sweepscope.heapBitmap', 'SweepScope: Heap Bitmap');
+    // kept alive while hidden: a reloaded page would need the whole bitmap (2 MiB for a 16 MiB
+    // arena) and would lose what changed since the stop it last showed
+    super(ctx, 'bitmap', 'sweepscope.heapBitmap', 'SweepScope: Heap Bitmap', true);
   }
 
   protected onPageLoaded(): void {

@@ -32,6 +32,8 @@ export abstract class Panel implements vscode.Disposable {
     readonly kind: PanelKind,
     private readonly viewType: string,
     private readonly title: string,
+    /** Keep the page alive while its tab is hidden (what it holds costs more to send again than to keep). */
+    private readonly retainWhenHidden = false,
   ) {}
 
   /** Reads the session and posts to the page; checks `token` after every await. */
@@ -68,6 +70,7 @@ export abstract class Panel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(this.viewType, this.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       localResourceRoots: roots,
+      retainContextWhenHidden: this.retainWhenHidden,
     });
     this.panel = panel;
     this.pageReady = false;
@@ -77,6 +80,8 @@ export abstract class Panel implements vscode.Disposable {
     web.html = buildPanelHtml({ panel: this.kind, title: this.title, cspSource: web.cspSource, nonce: makeNonce(), scriptUri: uri(assets.script), styleUris: assets.styles.map(uri) });
     web.onDidReceiveMessage((raw: unknown) => this.receive(raw));
     panel.onDidChangeViewState(() => {
+      // a page not kept while hidden is loaded again when it shows, and says `ready` then
+      if (!panel.visible && !this.retainWhenHidden) this.pageReady = false;
       if (panel.visible && this.stale) this.refresh();
     });
     panel.onDidDispose(() => {

@@ -120,6 +120,14 @@ suite('SweepScope panels in VS Code', () => {
     assert.ok(group);
     await vscode.window.tabGroups.close(group.tabs.filter((t) => t.input instanceof vscode.TabInputText));
     await rec.request(session, 'sweepscope/bitmap', hiddenStop.index);
+    await sleep(1500);
+    // the page was kept while hidden: it still holds its bitmap, so only what changed travels
+    // (and what changed since the stop it last showed is highlighted); a reloaded page would
+    // have asked for the whole bitmap
+    for (const read of requestsFrom(traffic(), 'sweepscope/bitmap', hiddenStop.index)) {
+      assert.equal(typeof read.message.arguments?.since, 'number', 'a catch-up read asks for a delta');
+      assert.equal((await rec.response(session, read)).message.body?.delta, true);
+    }
     assert.ok(assertNoReadWhileRunning(traffic()) >= 5);
   });
 
