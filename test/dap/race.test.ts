@@ -2,8 +2,9 @@
 // CAS filter stops in MSpan_EnsureSwept with the span at H−2; the race-window filter fires when
 // the owner, preemptible, reaches a prologue; continuing reaches the throw "gc: unswept span";
 // reverse continue goes back to the race window, and continuing again reaches the same throw at
-// the same position. On f8e4a2e the race window never opens (checked over 100 seeds in
-// test/unit/raceWindow.test.ts, without the DAP overhead).
+// the same position. On f8e4a2e the race window never opens over 100 random seeds, run one after
+// another in one adapter process by restarting with each seed's launch arguments (the Debuggee
+// side of the same check, with PCT seeds too, is test/unit/raceWindow.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -65,6 +66,27 @@ test('schedule A on before-f8e4a2e: CAS in EnsureSwept, race window, throw, back
     assert.match(again.description ?? '', /throw: gc: unswept span/);
     assert.equal((await dap.ok<{ position: number }>('sweepscope/timeline', { max: 1 })).position, throwAt);
     assert.deepEqual((await frames(dap, again.threadId as number)).map((f: DebugProtocol.StackFrame) => `${f.name}:${f.line}`), throwFrames);
+  } finally {
+    dap.close();
+  }
+});
+
+test('f8e4a2e: the race-window filter never fires over 100 random seeds (one adapter, a restart per seed)', { timeout: 300_000 }, async () => {
+  const args = (seed: number) => ({ program: RACE, runtime: 'f8e4a2e', gomaxprocs: 2, schedule: { strategy: 'random', seed } });
+  const dap = await launch(args(1), { filters: ['race-window'] });
+  try {
+    const steps = new Set<string>();
+    for (let seed = 1; seed <= 100; seed++) {
+      const at = dap.mark();
+      if (seed > 1) await dap.ok('restart', { arguments: args(seed) });
+      const end = await Promise.race([dap.nextEvent('terminated', at, 60_000), dap.nextEvent('stopped', at, 60_000)]);
+      assert.equal(end.event, 'terminated', `seed ${seed} stopped: ${JSON.stringify(end.body)}`);
+      const outcome = /outcome: (.*)\n(?![\s\S]*outcome:)/.exec(dap.output())?.[1] ?? '';
+      assert.match(outcome, /^exit \(\d+ steps\)$/, `seed ${seed}`);
+      steps.add(outcome);
+    }
+    // the seeds really ran different schedules
+    assert.ok(steps.size > 10, `only ${steps.size} distinct runs over 100 seeds`);
   } finally {
     dap.close();
   }
