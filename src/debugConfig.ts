@@ -44,7 +44,7 @@ function workspaceRelative(folder: vscode.WorkspaceFolder, uri: vscode.Uri): str
  * Initial configurations (added to package.json's `${file}` one when launch.json is created):
  * one per scenario of the folder; and the F5-without-launch.json case.
  */
-class InitialConfigurationProvider implements vscode.DebugConfigurationProvider {
+export class InitialConfigurationProvider implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined, token?: vscode.CancellationToken): Promise<vscode.DebugConfiguration[]> {
     if (!folder) return [];
     const scenarios = (await findScenarios(folder, token)).slice(0, 8);

@@ -2,13 +2,14 @@
 // launch schema covering every attribute of the adapter contract, scenarios found for dynamic
 // configurations, and launches refused BEFORE the adapter starts for a wrong attribute, a
 // scenario that does not compile (its errors land in Problems) and a foreign schedule file;
-// F5 with no configuration runs the scenario in the editor.
+// the configurations a new launch.json starts with, and the snippet, launch; F5 with
+// no configuration runs the scenario in the editor.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { findScenarios, LAUNCH_DIAGNOSTIC_SOURCE } from '../../../src/debugConfig';
+import { findScenarios, InitialConfigurationProvider, LAUNCH_DIAGNOSTIC_SOURCE } from '../../../src/debugConfig';
 import { activateExtension, adapterMessages, EXTENSION_ID, inWorkspace, launchConfig, start, stopAll, workspaceFolder } from './support';
 
 function manifest(): Record<string, unknown> {
@@ -63,6 +64,26 @@ suite('SweepScope manifest and configurations', () => {
     const expected = fs.readdirSync(workspaceFolder().uri.fsPath).filter((f) => f.endsWith('.simc') && /void\s+main\s*\(\s*void\s*\)/.test(fs.readFileSync(inWorkspace(f), 'utf8')));
     assert.ok(found.includes('finalizer-race.simc') && found.includes('churn.simc'), JSON.stringify(found));
     assert.deepEqual(found.sort(), expected.sort());
+  });
+
+  test('a new launch.json gets one configuration per scenario, and each, like the snippet, launches', async () => {
+    const folder = workspaceFolder();
+    const initial = await new InitialConfigurationProvider().provideDebugConfigurations(folder);
+    const scenarios = (await findScenarios(folder)).map((u) => path.basename(u.fsPath));
+    assert.deepEqual(initial.map((c) => c.name), scenarios.slice(0, 8).map((f) => `SweepScope: ${f}`));
+    const snippets = at(manifest(), 'contributes', 'debuggers', 0, 'configurationSnippets');
+    assert.ok(Array.isArray(snippets) && snippets.length > 0);
+    const fromSnippet = at(snippets, 0, 'body') as vscode.DebugConfiguration;
+    // the snippet's program is "${file}", the scenario in the editor
+    assert.equal(fromSnippet.program, '^"\\${file}"');
+    await vscode.window.showTextDocument(vscode.Uri.file(inWorkspace('hello-goroutines.simc')));
+    for (const config of [...initial, { ...fromSnippet, program: '${file}' }]) {
+      // through VS Code and the extension's own launch check, stopped on entry
+      const session = await start({ ...config, stopOnEntry: true });
+      assert.ok(session, `"${config.name}" launches`);
+      await adapterMessages().event(session, 'stopped');
+      await stopAll();
+    }
   });
 
   const refused: [string, Record<string, unknown>][] = [
