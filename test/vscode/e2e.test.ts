@@ -3,7 +3,8 @@
 // `sweepgen CAS` filter in the Breakpoints view, continues to the CAS, and reads the Call Stack
 // thread names and the span's sweep state in Variables from the page; the Span and Heap Bitmap
 // panels draw that stop, a click on a span in the bitmap reveals it in the Span panel, Run Only
-// This Thread moves one M, and a click on an earlier Timeline event travels back there; then a scenario with a
+// This Thread moves one M, a click on an earlier Timeline event travels back there, and the
+// Timeline highlights the lane of the M selected in the Call Stack; then a scenario with a
 // syntax error shows in Problems and its dynamic configuration refuses to launch, pointing there.
 // Installs what is missing first (never skips). Screenshots go to .cache/screenshots/.
 import * as assert from 'node:assert/strict';
@@ -212,6 +213,19 @@ test('the race stops on the sweepgen CAS with M threads in Call Stack and the sp
     });
     await shot(page, 'e2e-timeline-travel.png');
     console.log(`  e2e: Timeline travel from position ${timeline.position} to the CAS at ${target.pos}`);
+
+    // the Timeline follows the thread selected in the Call Stack: its lane is highlighted
+    const lane = await step(page, 'select another M in the Call Stack', async () => {
+      const frame = await webviewWith(page, 'body[data-panel="timeline"] g.event');
+      const focused = await frame.getAttribute('body', 'data-focus-lane');
+      const rows = await rowTexts(page.locator(selectors.callStackRows));
+      const other = rows.map((r) => /^(M\d+)\b/.exec(r)?.[1]).find((m) => m !== undefined && m !== focused);
+      assert.ok(other, `another M in the Call Stack besides ${focused}: ${JSON.stringify(rows)}`);
+      await page.locator(selectors.callStackRows, { hasText: new RegExp(`^${other}\\b`) }).first().click();
+      await pollText(page, 'body[data-panel="timeline"]', () => true, (f) => f.getAttribute('body', 'data-focus-lane').then((v) => v === other));
+      return other;
+    });
+    console.log(`  e2e: Timeline lane ${lane} highlighted after selecting it in the Call Stack`);
   } finally {
     await step(page, 'stop debugging', async () => {
       await runCommand(page, 'Debug: Stop');
