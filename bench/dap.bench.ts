@@ -73,14 +73,14 @@ export async function run(): Promise<void> {
   console.log(`step round trip over ${steps.length} steps: p50 ${pct(steps, 50).toFixed(2)} ms, p99 ${pct(steps, 99).toFixed(2)} ms (target p50 < 2 ms); no-op request p50 ${n50.toFixed(2)} ms → step/no-op ${(pct(steps, 50) / n50).toFixed(1)}×`);
   const tl = await long.dap.ok<{ position: number }>('sweepscope/timeline', { max: 1 });
   const back: number[] = [];
-  for (let i = 0; i < 100; i++) back.push(await timed(long.dap, 'stepBack', { threadId: long.threadId }, true));
+  for (let i = 0; i < 1000; i++) back.push(await timed(long.dap, 'stepBack', { threadId: long.threadId }, true));
   await long.dap.ok('setBreakpoints', { source: { path: LONG }, breakpoints: [{ line: 15 }] });
   const rc: number[] = [];
   for (let i = 0; i < 5; i++) rc.push(await timed(long.dap, 'reverseContinue', { threadId: long.threadId }, true));
   const mem = await long.dap.ok<{ historyBytes: number; snapshots: number; furthest: number }>('sweepscope/history', {});
   long.dap.close();
   console.log(`history of ${tl.position} statements: stepBack p50 ${pct(back, 50).toFixed(1)} ms, p99 ${pct(back, 99).toFixed(1)} ms (target p99 < 10 ms) beside a forward step p50 ${pct(steps, 50).toFixed(1)} ms → ${(pct(back, 50) / pct(steps, 50)).toFixed(1)}×`);
-  // with 100 samples p99 is the worst one: say whether it is the first step back (cold code paths) or a later one
+  // the first step back runs code paths not yet compiled: say how it compares with the rest
   console.log(`  first stepBack ${back[0].toFixed(1)} ms; the other ${back.length - 1}: p99 ${pct(back.slice(1), 99).toFixed(1)} ms, worst ${Math.max(...back.slice(1)).toFixed(1)} ms`);
   console.log(`reverseContinue to a breakpoint ~65k statements back: p50 ${pct(rc, 50).toFixed(1)} ms, worst ${Math.max(...rc).toFixed(1)} ms`);
   console.log(`history memory: ${(mem.historyBytes / 1048576).toFixed(1)} MB of memory pages in ${mem.snapshots} snapshots after ${mem.furthest} statements (target < 200 MB at 10⁶)`);

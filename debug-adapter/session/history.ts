@@ -6,6 +6,7 @@
 // runs, so every thread has taken exactly the same steps when it arrives. Snapshots share the
 // memory pages that did not change with the snapshot before them.
 import type { Machine } from '../engine';
+import type { ReadonlyLog } from '../engine/vm/chunked-log';
 import type { SchedulerState } from '../engine/vm/machine';
 import type { MachineState } from '../engine/vm/snapshot';
 
@@ -32,7 +33,7 @@ export class History<T> {
   /** The last few snapshots taken while running forward, RECENT_EVERY statements apart. */
   private recent: Snapshot<T>[] = [];
   /** The furthest known schedule: [mId, steps, …] pairs; the machine's log is a prefix of it while replaying. */
-  timeline: number[] | null = null;
+  timeline: ReadonlyLog | null = null;
   /** The scheduler's state where the timeline ends, put back when re-execution catches up. */
   private timelineScheduler: SchedulerState | null = null;
 
@@ -108,7 +109,7 @@ export class History<T> {
   /** Starts replaying: the machine's current log becomes the timeline to follow. */
   markTimeline(): void {
     if (this.timeline !== null) return;
-    this.timeline = this.vm.switches.slice();
+    this.timeline = this.vm.switches.copy();
     this.timelineScheduler = this.vm.saveScheduler();
   }
 
@@ -119,7 +120,7 @@ export class History<T> {
   finishTimeline(): void {
     const tl = this.timeline;
     const cur = this.vm.switches;
-    if (tl && this.timelineScheduler && cur.length === tl.length && cur.every((x, i) => x === tl[i])) this.vm.loadScheduler(this.timelineScheduler);
+    if (tl && this.timelineScheduler && cur.equals(tl)) this.vm.loadScheduler(this.timelineScheduler);
     this.timeline = null;
     this.timelineScheduler = null;
   }
@@ -130,11 +131,11 @@ export class History<T> {
     if (!tl) return null;
     const cur = this.vm.switches;
     const n = cur.length;
-    if (n === 0) return tl.length >= 2 ? [tl[0], tl[1]] : null;
-    if (n > tl.length || tl[n - 2] !== cur[n - 2]) return null;
-    const left = tl[n - 1] - cur[n - 1];
-    if (left > 0) return [cur[n - 2], left];
-    return n + 1 < tl.length ? [tl[n], tl[n + 1]] : null;
+    if (n === 0) return tl.length >= 2 ? [tl.at(0), tl.at(1)] : null;
+    if (n > tl.length || tl.at(n - 2) !== cur.at(n - 2)) return null;
+    const left = tl.at(n - 1) - cur.at(n - 1);
+    if (left > 0) return [cur.at(n - 2), left];
+    return n + 1 < tl.length ? [tl.at(n), tl.at(n + 1)] : null;
   }
 
   get count(): number {

@@ -71,7 +71,7 @@ export class ExploreTarget {
     this.vm = new Machine(program, { gomaxprocs: options.gomaxprocs ?? 2, maxSteps: options.maxSteps ?? EXPLORE_MAX_STEPS });
     this.vm.run(() => this.runnableCount() >= 2);
     this.root = this.vm.snapshot();
-    this.rootSwitches = this.vm.switches.slice();
+    this.rootSwitches = this.vm.switches.toArray();
     this.rootSteps = this.vm.steps;
     this.withOracle = oracleFor(program, options.oracle) !== false;
     this.memHash = new MemoryHash(this.vm);

@@ -13,6 +13,7 @@ import { DATA_BASE, FUNC_BASE, FUNC_STRIDE, Memory, SimFault, STACK_GUARD, STACK
 import { makeStrategy, type Strategy } from './strategies';
 import { Arena, Frame, GStatus, Gor, Mach, PStatus, Proc, StackPreempt, StructView } from './threads';
 import { RunLog } from './run-log';
+import type { ReadonlyLog } from './chunked-log';
 import { MachineState } from './snapshot';
 
 export type { Halt, Listener, LoadedProgram, SchedulerState } from './machine-types';
@@ -79,7 +80,7 @@ export class Machine implements AccessSink {
   /** The run log (every run as M and steps) and the replay of a recorded schedule. */
   readonly log: RunLog;
   /** The run log's pairs (M id, steps). */
-  get switches(): readonly number[] {
+  get switches(): ReadonlyLog {
     return this.log.switches;
   }
   /** The era's sysmon time slice in steps (0 = off): the option, else what a replayed schedule was recorded with. */
@@ -761,8 +762,8 @@ export class Machine implements AccessSink {
         version: 1,
         programHash: this.program.hash,
         gomaxprocs: this.gomaxprocs,
-        switches: this.log.switches.slice(),
-        ends: this.log.ends.slice(),
+        switches: this.log.switches.toArray(),
+        ends: this.log.ends.toArray(),
         ...(this.sysmonSteps > 0 ? { sysmonSteps: this.sysmonSteps } : {}),
       },
       divergedAt: this.log.divergedAt,

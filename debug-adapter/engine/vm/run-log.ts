@@ -5,6 +5,7 @@
 // were cut. The replay stops applying, and says where, when an M is not runnable, ends early,
 // or ends its count somewhere else than the recording did; the strategy chooses from there.
 import type { RunResult, ScheduleRecord } from '../api';
+import { ChunkedLog } from './chunked-log';
 import type { Mach } from './threads';
 
 /** Where a replay stands: the pair it is in, the steps left of it, and whether it still applies. */
@@ -25,9 +26,9 @@ export interface RunLogHost {
 
 export class RunLog {
   /** Pairs (M id, steps), one per run or per run of the same M continued. */
-  readonly switches: number[] = [];
+  readonly switches = new ChunkedLog();
   /** Per pair: where its M stood when the run ended (positionHash), to detect divergence on replay. */
-  readonly ends: number[] = [];
+  readonly ends = new ChunkedLog();
   divergedAt: RunResult['divergedAt'];
   private replay: ScheduleRecord | undefined;
   private index = 0;
@@ -59,11 +60,18 @@ export class RunLog {
    * had to schedule or retry first — the replay must do that too.
    */
   record(m: Mach, steps: number, scheduling: boolean): void {
-    const n = this.switches.length;
-    const same = n >= 2 && this.switches[n - 2] === m.id;
-    if (same && ((steps === 0 && !scheduling) || (steps > 0 && this.switches[n - 1] > 0))) this.switches[n - 1] += steps;
-    else this.switches.push(m.id, steps);
-    this.ends[(this.switches.length >> 1) - 1] = this.positionHash(m);
+    const log = this.switches;
+    const n = log.length;
+    const same = n >= 2 && log.at(n - 2) === m.id;
+    if (same && ((steps === 0 && !scheduling) || (steps > 0 && log.last() > 0))) log.setLast(log.last() + steps);
+    else {
+      log.push(m.id);
+      log.push(steps);
+    }
+    // one end per pair: a continued pair's end moves
+    const end = this.positionHash(m);
+    if (this.ends.length === log.length >> 1) this.ends.setLast(end);
+    else this.ends.push(end);
   }
 
   /**
@@ -133,16 +141,10 @@ export class RunLog {
   }
 
   /** Puts back the log and replay position a snapshot holds (a restored machine has not diverged yet). */
-  restore(switches: Float64Array, ends: Float64Array, state: ReplayState): void {
-    refill(this.switches, switches);
-    refill(this.ends, ends);
+  restore(switches: ChunkedLog, ends: ChunkedLog, state: ReplayState): void {
+    this.switches.assign(switches);
+    this.ends.assign(ends);
     this.state = state;
     this.divergedAt = undefined;
   }
-}
-
-/** Replaces an array's contents in place (a spread into splice overflows the stack on long logs). */
-function refill(into: number[], from: Float64Array): void {
-  into.length = from.length;
-  for (let i = 0; i < from.length; i++) into[i] = from[i];
 }

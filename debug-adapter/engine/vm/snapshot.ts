@@ -1,8 +1,10 @@
 // Snapshots of the whole machine — memory pages, Ms, Gs and Ps with their frames, run queue,
 // semaphores, strategy and replay position — restorable in place. Step back and the explorer
-// rely on restore + re-run giving exactly the same execution.
+// rely on restore + re-run giving exactly the same execution. A snapshot shares the memory pages
+// unchanged since its base and the frozen chunks of the run log with the machine it came from.
 import type { Halt, Machine } from './machine';
 import { restoreMemory, snapshotMemory, type MemorySnapshot } from './memory';
+import type { ChunkedLog } from './chunked-log';
 import type { ReplayState } from './run-log';
 import type { Strategy } from './strategies';
 import { Frame, Gor, Mach, Proc, type BlockReason, type MState } from './threads';
@@ -22,8 +24,8 @@ export class MachineState {
     private readonly sema: [number, number[]][],
     private readonly freeStacks: number[],
     private readonly strategy: unknown,
-    private readonly switches: Float64Array,
-    private readonly ends: Float64Array,
+    private readonly switches: ChunkedLog,
+    private readonly ends: ChunkedLog,
     private readonly replay: ReplayState,
     /** A snapshot of an ended machine stays ended (the M and G of the halt by id). */
     private readonly halt: (Omit<Halt, 'm' | 'g' | 'frame'> & { m: number; g: number }) | null,
@@ -52,8 +54,8 @@ export class MachineState {
       [...vm.semaWaiters].map(([a, l]) => [a, l.map((g) => g.id)]),
       vm.arena.freeStacks.slice(),
       strategy.save(),
-      Float64Array.from(vm.log.switches),
-      Float64Array.from(vm.log.ends),
+      vm.log.switches.copy(),
+      vm.log.ends.copy(),
       vm.log.state,
       vm.halted ? { outcome: vm.halted.outcome, message: vm.halted.message, at: vm.halted.at, printed: vm.halted.printed, m: vm.halted.m?.id ?? -1, g: vm.halted.g?.id ?? -1 } : null,
     );
