@@ -27,8 +27,24 @@ export interface Guard {
   condition?: Expr;
   conditionText?: string;
   hitCondition?: (hits: number) => boolean;
+  hitConditionText?: string;
   logMessage?: string;
+  /** Times the breakpoint's condition held, counted from statement `countsFrom` on. */
   hits: number;
+  /**
+   * The first statement whose check (line and function breakpoints) or whose accesses (data
+   * breakpoints) the count includes: those still to come when the breakpoint was set. Time
+   * travel re-counts from a snapshot, and must not count what ran before the breakpoint existed.
+   */
+  countsFrom: number;
+}
+
+/** Where the program stands, for the count of a breakpoint set now (see Guard.countsFrom). */
+export interface BreakpointClock {
+  /** The first statement whose breakpoints are not checked yet. */
+  firstUnchecked(): number;
+  /** The first statement not begun yet. */
+  firstUnbegun(): number;
 }
 
 export interface LineBp extends Guard {
@@ -72,18 +88,26 @@ export function parseHitCondition(text: string): (hits: number) => boolean {
   }
 }
 
-function guardOf(program: Program, a: Args): Guard {
-  const g: Guard = { hits: 0 };
+function guardOf(program: Program, a: Args, countsFrom: number): Guard {
+  const g: Guard = { hits: 0, countsFrom };
   const cond = optStr(a, 'condition');
   if (cond !== undefined && cond.trim() !== '') {
     g.condition = parseExpression(program, cond);
     g.conditionText = cond;
   }
   const hit = optStr(a, 'hitCondition');
-  if (hit !== undefined && hit.trim() !== '') g.hitCondition = parseHitCondition(hit);
+  if (hit !== undefined && hit.trim() !== '') {
+    g.hitCondition = parseHitCondition(hit);
+    g.hitConditionText = hit;
+  }
   const log = optStr(a, 'logMessage');
   if (log !== undefined && log !== '') g.logMessage = log;
   return g;
+}
+
+/** Same condition, hit condition and log message. */
+function sameGuard(a: Guard, b: Guard): boolean {
+  return a.conditionText === b.conditionText && a.logMessage === b.logMessage && a.hitConditionText === b.hitConditionText;
 }
 
 export class Breakpoints {
@@ -95,6 +119,8 @@ export class Breakpoints {
   readonly byBuiltin = new Map<string, FunctionBp>();
   readonly filters = new Map<FilterId, { condition?: Expr; conditionText?: string }>();
   data: DataBp[] = [];
+  /** Where the program stands (the debuggee sets it; before it does, nothing has run). */
+  clock: BreakpointClock = { firstUnchecked: () => 0, firstUnbegun: () => 0 };
   /**
    * What the client asked for and the ids it was answered with, per request kind (line
    * breakpoints per file): a restart on an edited program binds the same breakpoints again
@@ -155,7 +181,8 @@ export class Breakpoints {
   /** Replaces a file's line breakpoints; answers each with verified/moved/rejected (`ids`: the ones to keep). */
   setLines(file: string, requested: Args[], ids: number[] = []): DebugProtocol.Breakpoint[] {
     const abs = path.resolve(file);
-    for (const old of this.byFile.get(abs) ?? []) this.byLabel.get(old.fn)?.delete(old.label);
+    const before = this.byFile.get(abs) ?? [];
+    for (const old of before) this.byLabel.get(old.fn)?.delete(old.label);
     const bound: LineBp[] = [];
     const lines = this.stmtLines.get(abs);
     const known = this.program.files.some((f) => path.resolve(f) === abs);
@@ -177,16 +204,22 @@ export class Breakpoints {
       if (!at) return { id, verified: false, line, message: `no statement on or after line ${line} in this function` };
       let guard: Guard;
       try {
-        guard = guardOf(this.program, a);
+        guard = guardOf(this.program, a, this.clock.firstUnchecked());
       } catch (e) {
         return { id, verified: false, line: actual, message: e instanceof Error ? e.message : String(e) };
       }
-      const bp: LineBp = { ...guard, id, file: abs, line: actual, fn: at.fn, label: at.label };
+      // VS Code sends all of a file's breakpoints whenever one changes: one that did not change keeps its count
+      const same = ids[i] === undefined ? before.find((old) => old.line === actual && old.fn === at.fn && sameGuard(old, guard)) : undefined;
+      if (same) {
+        guard.hits = same.hits;
+        guard.countsFrom = same.countsFrom;
+      }
+      const bp: LineBp = { ...guard, id: same ? same.id : id, file: abs, line: actual, fn: at.fn, label: at.label };
       let perFn = this.byLabel.get(at.fn);
       if (!perFn) this.byLabel.set(at.fn, (perFn = new Map()));
       perFn.set(at.label, bp);
       bound.push(bp);
-      return { id, verified: true, line: actual, message: actual !== line ? `moved from line ${line} to the next statement, line ${actual}` : undefined };
+      return { id: bp.id, verified: true, line: actual, message: actual !== line ? `moved from line ${line} to the next statement, line ${actual}` : undefined };
     });
     this.byFile.set(abs, bound);
     this.asked.lines.set(file, { args: requested, ids: out.map((b) => b.id as number) });
@@ -210,7 +243,7 @@ export class Breakpoints {
       const sym = this.program.checked.lookup(name);
       let guard: Guard;
       try {
-        guard = guardOf(this.program, a);
+        guard = guardOf(this.program, a, this.clock.firstUnchecked());
       } catch (e) {
         return { id, verified: false, message: e instanceof Error ? e.message : String(e) };
       }
@@ -267,7 +300,7 @@ export class Breakpoints {
       if (access !== 'read' && access !== 'write' && access !== 'readWrite') return { id, verified: false, message: `accessType must be read, write or readWrite` };
       let guard: Guard;
       try {
-        guard = guardOf(this.program, a);
+        guard = guardOf(this.program, a, this.clock.firstUnbegun());
       } catch (e) {
         return { id, verified: false, message: e instanceof Error ? e.message : String(e) };
       }

@@ -16,7 +16,7 @@ import { Evaluator, parseExpression, type Scope, type Value } from './expr';
 import { History, type Snapshot } from './history';
 import type { LaunchSettings } from './launchArgs';
 import { SweepTracker, type Owner } from './spans';
-import { builtinAt, frameScope, type Stop } from './stops';
+import { builtinAt, frameScope, type Stop, type StopReason } from './stops';
 import { Threads } from './threads';
 import { Timeline } from './timeline';
 
@@ -37,6 +37,8 @@ type Plan =
 interface Extra {
   owners: [number, Owner][];
   preempted: number[];
+  /** Each breakpoint's hit count (a breakpoint set later is absent). */
+  hits: Map<Guard, number>;
   oracle?: OracleState;
 }
 
@@ -75,6 +77,8 @@ export class Debuggee {
   private pauseWanted = false;
   private skipM: number | null = null;
   private readonly entered = new Set<Frame>();
+  /** The last statement whose breakpoints were checked (and hits counted). */
+  private checkedThrough = -1;
   private mode: 'run' | 'scan' | 'target' = 'run';
   private target = -1;
   private targetStop: Stop | null = null;
@@ -110,6 +114,7 @@ export class Debuggee {
       onPreempt: (g, m) => this.onPreempt(g, m),
     });
     this.history.maybeTake(0, () => this.extra(), true);
+    bps.clock = { firstUnchecked: () => this.checkedThrough + 1, firstUnbegun: () => this.pos };
   }
 
   private attachOracle(): Oracle | null {
@@ -124,7 +129,7 @@ export class Debuggee {
   }
 
   private extra(): Extra {
-    const e: Extra = { owners: this.sweep.save(), preempted: [...this.threads.preempted] };
+    const e: Extra = { owners: this.sweep.save(), preempted: [...this.threads.preempted], hits: new Map(this.bps.guards().map((g) => [g, g.hits])) };
     if (this.oracle) e.oracle = this.oracle.capture();
     return e;
   }
@@ -168,6 +173,8 @@ export class Debuggee {
   /** Whether to stop before the statement at position `here` (and record why in this.stop). */
   private stopBefore(m: Mach, fr: Frame, label: number, here: number): boolean {
     if (this.mode === 'target') {
+      // the hits a forward run counted here (a stop there checked this statement too)
+      this.breakpointsAt(m, fr, label, here);
       if (here !== this.target) return false;
       this.stop = this.targetStop;
       return true;
@@ -186,6 +193,9 @@ export class Debuggee {
 
   /** Whether the statement about to run should stop, and why. */
   decide(m: Mach, fr: Frame, label: number, here: number): Stop | null {
+    // every statement counts its breakpoints' hits, whatever else stops it: the counts are then
+    // a function of the execution alone, which re-execution after time travel reproduces
+    const hit = this.breakpointsAt(m, fr, label, here);
     if (this.pending) {
       const p = this.pending;
       this.pending = null;
@@ -197,16 +207,36 @@ export class Debuggee {
       const s = this.stepDone(plan, m, fr, label);
       if (s) return s;
     }
+    if (hit) return hit;
+    const l = this.program.code.funcs[fr.fn].labels[label];
+    if (l && l.kind === 'builtin' && l.builtin) return this.atFilter(l.builtin, m, fr, label);
+    return null;
+  }
+
+  /**
+   * Checks the line, function and builtin breakpoints of the statement about to run, counting
+   * the hits of those whose condition holds; the stop the first that passes asks for (with
+   * every passing breakpoint's id).
+   */
+  private breakpointsAt(m: Mach, fr: Frame, label: number, here: number): Stop | null {
+    this.checkedThrough = Math.max(this.checkedThrough, here);
+    let stop: Stop | null = null;
+    const add = (bp: Guard & { id: number }, reason: StopReason, description: string): void => {
+      if (!this.passes(bp, m, fr, here, here)) return;
+      if (stop) stop.hitBreakpointIds?.push(bp.id);
+      else stop = { reason, description, mId: m.id, hitBreakpointIds: [bp.id] };
+    };
     const meta = this.program.code.funcs[fr.fn];
     const lineBp = this.bps.byLabel.get(fr.fn)?.get(label);
-    if (lineBp && this.passes(lineBp, m, fr, here)) return { reason: 'breakpoint', description: `Breakpoint at line ${lineBp.line}`, mId: m.id, hitBreakpointIds: [lineBp.id] };
+    if (lineBp) add(lineBp, 'breakpoint', `Breakpoint at line ${lineBp.line}`);
     if (this.entered.size > 0 && this.entered.delete(fr)) {
       const bp = this.bps.byFunction.get(fr.fn);
-      if (bp && this.passes(bp, m, fr, here)) return { reason: 'function breakpoint', description: `Function breakpoint: ${meta.name}`, mId: m.id, hitBreakpointIds: [bp.id] };
+      if (bp) add(bp, 'function breakpoint', `Function breakpoint: ${meta.name}`);
     }
     const l = meta.labels[label];
-    if (l && l.kind === 'builtin' && l.builtin) return this.atBuiltin(l.builtin, m, fr, label, here);
-    return null;
+    const builtinBp = l && l.kind === 'builtin' && l.builtin ? this.bps.byBuiltin.get(l.builtin) : undefined;
+    if (builtinBp) add(builtinBp, 'function breakpoint', `Function breakpoint: ${builtinBp.name}`);
+    return stop;
   }
 
   private stepDone(p: Extract<Plan, { k: 'step' }>, m: Mach, fr: Frame, label: number): Stop | null {
@@ -249,7 +279,9 @@ export class Debuggee {
     }
   }
 
-  private passes(bp: Guard, m: Mach, fr: Frame | undefined, here: number): boolean {
+  /** Whether a breakpoint hit by statement `statement` passes its condition and hit condition (counting the hit). */
+  private passes(bp: Guard, m: Mach, fr: Frame | undefined, here: number, statement: number): boolean {
+    if (statement < bp.countsFrom) return false;
     const g = m.exec;
     if (bp.condition && !this.condition(bp.condition, bp.conditionText ?? '', m, g, fr)) return false;
     bp.hits++;
@@ -293,9 +325,8 @@ export class Debuggee {
     return this.hookAt !== null && this.hookAt.fr === fr ? this.hookAt.label : fr.pc;
   }
 
-  private atBuiltin(name: string, m: Mach, fr: Frame, label: number, here: number): Stop | null {
-    const fbp = this.bps.byBuiltin.get(name);
-    if (fbp && this.passes(fbp, m, fr, here)) return { reason: 'function breakpoint', description: `Function breakpoint: ${name}`, mId: m.id, hitBreakpointIds: [fbp.id] };
+  /** The sweepgen exception filters at a call of runtime·cas or runtime·atomicstore. */
+  private atFilter(name: string, m: Mach, fr: Frame, label: number): Stop | null {
     if (name !== 'runtime·cas' && name !== 'runtime·atomicstore') return null;
     const f: FilterId = name === 'runtime·cas' ? 'sweepgen-cas' : 'sweepgen-store';
     if (!this.bps.has(f)) return null;
@@ -331,12 +362,13 @@ export class Debuggee {
         }
       }
     }
-    if (this.bps.data.length === 0 || this.pending) return;
+    if (this.bps.data.length === 0) return;
     const bp = this.bps.dataHit(addr, size, flags);
     if (!bp) return;
     const g = m.exec;
     const fr = g.frames[g.frames.length - 1];
-    if (!this.passes(bp, m, fr, this.pos)) return;
+    // counted even when another stop is already waiting (the count follows the execution alone)
+    if (!this.passes(bp, m, fr, this.pos, this.pos - 1) || this.pending) return;
     const kind = (flags & 1) !== 0 ? 'written' : 'read';
     const text = `${bp.description} ${kind}${(flags & 2) !== 0 ? ' atomically' : ''} by ${this.who(m)}`;
     this.pending = { reason: 'data breakpoint', description: text, text, mId: m.id, hitBreakpointIds: [bp.id] };
@@ -565,12 +597,21 @@ export class Debuggee {
     this.sweep.load(snap.extra.owners);
     if (this.oracle && snap.extra.oracle) this.oracle.restore(snap.extra.oracle);
     this.threads.preempted = new Set(snap.extra.preempted);
+    for (const g of this.bps.guards()) g.hits = snap.extra.hits.get(g) ?? 0;
+    this.checkedThrough = snap.pos - 1;
     this.skipM = null;
     this.pending = null;
     this.hookAt = null;
     this.haltReported = false; // the end lies ahead again
     this.entered.clear();
   }
+
+  /**
+   * Whether re-executing from a snapshot counts every breakpoint's hits exactly: it knows the
+   * breakpoint's count, or was taken before the breakpoint counts anything (one set later
+   * while the program stood further back in time is not known to later snapshots).
+   */
+  private readonly countsExactly = (s: Snapshot<Extra>): boolean => this.bps.guards().every((g) => s.extra.hits.has(g) || s.pos <= g.countsFrom);
 
   /** Re-executes the timeline synchronously from the current state (scan or to a target). */
   private replaySync(): void {
@@ -595,7 +636,7 @@ export class Debuggee {
 
   /** Goes back to exactly `target` (statements begun), reporting `stop` there. */
   private travelTo(target: number, stop: Stop): void {
-    const snap = this.history.before(target);
+    const snap = this.history.before(target, this.countsExactly);
     if (!snap) return;
     this.restore(snap);
     this.mode = 'target';
@@ -645,7 +686,7 @@ export class Debuggee {
     const line0 = fr0 ? this.program.code.funcs[fr0.fn].labels[fr0.pc]?.loc.line ?? -1 : -1;
     this.history.markTimeline();
     const gi = g.id;
-    for (const snap of this.history.descending(here)) {
+    for (const snap of this.history.descending(here, this.countsExactly)) {
       const seen: { pos: number; depth: number; line: number; fn: number; mId: number }[] = [];
       this.scan(snap, here, (pos, m, fr, label) => {
         if (m.exec.id !== gi) return;
@@ -673,7 +714,7 @@ export class Debuggee {
     const here = this.position;
     this.history.markTimeline();
     let end = here;
-    for (const snap of this.history.descending(here)) {
+    for (const snap of this.history.descending(here, this.countsExactly)) {
       let found: { pos: number; stop: Stop } | null = null;
       this.scan(snap, end, (pos, m, fr, label) => {
         this.mode = 'run';

@@ -72,16 +72,16 @@ export class History<T> {
     this.snaps = this.snaps.filter((_, i) => i === 0 || i >= half || i % 2 === 0);
   }
 
-  /** The latest snapshot at or before pos. */
-  before(pos: number): Snapshot<T> | undefined {
+  /** The latest snapshot at or before pos (of those `usable` accepts). */
+  before(pos: number, usable: (s: Snapshot<T>) => boolean = () => true): Snapshot<T> | undefined {
     let best: Snapshot<T> | undefined;
-    for (const s of this.all()) if (s.pos <= pos && (!best || s.pos > best.pos)) best = s;
+    for (const s of this.all()) if (s.pos <= pos && (!best || s.pos > best.pos) && usable(s)) best = s;
     return best;
   }
 
-  /** Snapshots strictly before pos, latest first. */
-  descending(pos: number): Snapshot<T>[] {
-    return this.all().filter((s) => s.pos < pos).sort((a, b) => b.pos - a.pos);
+  /** Snapshots strictly before pos (of those `usable` accepts), latest first. */
+  descending(pos: number, usable: (s: Snapshot<T>) => boolean = () => true): Snapshot<T>[] {
+    return this.all().filter((s) => s.pos < pos && usable(s)).sort((a, b) => b.pos - a.pos);
   }
 
   private all(): Snapshot<T>[] {
