@@ -98,8 +98,6 @@ export class RaceAnalysis {
   private clocks: Int32Array;
   /** The M of the step at depth j. */
   private stepThread = new Int8Array(4096);
-  /** Earlier steps of other Ms the step being processed touches a word of (its clock joins theirs). */
-  private joins: Int32Array = new Int32Array(64);
   /** The record index of each access of the step being processed. */
   private slots: Int32Array = new Int32Array(256);
 
@@ -156,8 +154,9 @@ export class RaceAnalysis {
     const stepThread = this.stepThread;
     if (((a1 - a0) >> 1) > this.slots.length) this.slots = new Int32Array(a1 - a0);
     const slots = this.slots;
-    let joins = this.joins;
-    let nj = 0;
+    // accesses in program order: each is checked against the clock joined so far, and its own
+    // dependencies are joined before the next one is checked (a step that reads what k wrote
+    // is ordered after everything k was ordered after, for the rest of its accesses)
     for (let k = a0; k < a1; k += 2) {
       const s = this.recordOf(pool[k]);
       slots[(k - a0) >> 1] = s;
@@ -168,18 +167,14 @@ export class RaceAnalysis {
         if (i < 0) continue;
         const q = stepThread[i];
         if (q === p) continue;
-        if (nj === joins.length) joins = this.growJoins();
-        joins[nj++] = i;
         if (race !== null && clocks[i * nt + q] > tc[cp + q]) race(i, p);
       }
-    }
-    let joined = -1;
-    for (let x = 0; x < nj; x++) {
-      const i = joins[x];
-      if (i === joined) continue;
-      joined = i;
-      const ci = i * nt;
-      for (let q = 0; q < nt; q++) if (clocks[ci + q] > tc[cp + q]) tc[cp + q] = clocks[ci + q];
+      for (let r = s; r <= last; r++) {
+        const i = this.recs[r];
+        if (i < 0 || stepThread[i] === p) continue;
+        const ci = i * nt;
+        for (let q = 0; q < nt; q++) if (clocks[ci + q] > tc[cp + q]) tc[cp + q] = clocks[ci + q];
+      }
     }
     tc[cp + p] = j + 1;
     const cj = j * nt;
@@ -212,13 +207,6 @@ export class RaceAnalysis {
     this.recs = relay(this.recs, this.recs.length / (old + 1), old + 1, n + 1, -1);
     this.nt = n;
     this.rec = n + 1;
-  }
-
-  private growJoins(): Int32Array {
-    const n = new Int32Array(this.joins.length * 2);
-    n.set(this.joins);
-    this.joins = n;
-    return n;
   }
 
   /** The record of word w (made empty when new). */

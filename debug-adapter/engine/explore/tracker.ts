@@ -29,6 +29,8 @@ export class EventTracker implements Listener {
   private visible = false;
   /** Explore mode: pause before the statement after a visible one. Off while replaying. */
   private pausing = false;
+  /** The current step began with no other M runnable (it may span several visible statements). */
+  private alone = false;
   /** Record access lists (off while replaying a known prefix). */
   private recording = false;
   private readonly classes: Int8Array[];
@@ -55,6 +57,7 @@ export class EventTracker implements Listener {
    */
   step(m: Mach): number {
     this.begin(true);
+    this.alone = !this.othersRunnable(m);
     const before = m.curg;
     const state = m.state;
     const used = this.vm.step(m, STEP_LIMIT);
@@ -143,8 +146,17 @@ export class EventTracker implements Listener {
   }
 
   onStatement(m: Mach, fr: Frame, label: number): boolean {
-    if (this.pausing && this.visible) return true;
+    // the step ends after its visible statement, unless it began with no other M runnable and
+    // none is yet: points with one runnable M offer no choice, so the M's visible statements up
+    // to the one that lets another M run form one step (not across a yield, which frees the
+    // point after it)
+    if (this.pausing && this.visible && (!this.alone || this.yielded || this.othersRunnable(m))) return true;
     this.classifyStatement(m, fr, label);
+    return false;
+  }
+
+  private othersRunnable(m: Mach): boolean {
+    for (const x of this.vm.ms) if (x !== m && this.vm.isRunnable(x)) return true;
     return false;
   }
 
