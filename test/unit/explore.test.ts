@@ -161,16 +161,16 @@ test('DPOR under a preemption bound (what the dpor strategy runs) finds exactly 
   assert.match(all, /a=21 b=21/);
 });
 
-test('on random programs DPOR with at most one preemption finds exactly the plain search’s outcomes', () => {
-  // At 2 or more preemptions it does not always: the fairness rule (after a yield another M runs
-  // first) makes the order of independent steps matter, and 1 of the first 300 of these
-  // programs loses an outcome at 2 (README, "What exhaustive covers").
+test('on random programs DPOR with at most two preemptions finds exactly the plain search’s outcomes', () => {
+  // Not a proof for every program: the fairness rule (after a yield another M runs first) makes
+  // the order of independent steps matter, which DPOR covers only through extra branch points
+  // (README, "What exhaustive covers"); none of the first 700 of these programs loses an outcome.
   let nontrivial = 0;
   for (let seed = 1; seed <= 60; seed++) {
     const file = path.join(tmp, `random-${seed}.simc`);
     writeFileSync(file, randomProgram(seed));
     const p = compile(file, 'none');
-    for (const bound of [0, 1]) {
+    for (const bound of [0, 1, 2]) {
       const plain = outcomes(p, 2, bound, false, false);
       const dpor = outcomes(p, 2, bound, true, true, true);
       assert.deepEqual(dpor.set, plain.set, `random program ${seed}, bound ${bound}`);
@@ -397,7 +397,7 @@ test('CLI explore: JSON contract, schedule file, exit codes, bad input in one li
   }
 });
 
-test('npm run dpor-coverage: compares DPOR with the unreduced search per bound, reports the known K = 2 loss, refuses bad options in one line', () => {
+test('npm run dpor-coverage: compares DPOR with the unreduced search per bound, refuses bad options in one line', () => {
   const script = (...args: string[]): Ran => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'dpor-coverage.ts'), ...args], { encoding: 'utf8', cwd: root });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -407,11 +407,6 @@ test('npm run dpor-coverage: compares DPOR with the unreduced search per bound, 
   for (const k of [0, 1, 2]) assert.match(clean.stdout, new RegExp(`K = ${k}: 0 program\\(s\\) lost an outcome; executions DPOR [\\d,]+ / plain [\\d,]+`));
   const k2 = /K = 2: .* DPOR ([\d,]+) \/ plain ([\d,]+)/.exec(clean.stdout);
   assert.ok(k2 && Number(k2[1].replace(/,/g, '')) < Number(k2[2].replace(/,/g, '')), 'DPOR should take fewer executions than the unreduced search');
-  // the one loss the README's "What exhaustive covers" states
-  const known = script('--first', '167', '--programs', '1', '--bounds', '2');
-  assert.equal(known.status, 1, known.stderr);
-  assert.match(known.stdout, /program 167, K = 2: DPOR missed 1 of \d+ outcomes/);
-  assert.match(known.stdout, /K = 2: 1 program\(s\) lost an outcome \(167\)/);
   for (const [args, mentions] of [[['--programs', '0'], '--programs 0'], [['--bounds', '1,x'], '--bounds 1,x'], [['--gomaxprocs', '5'], '--gomaxprocs 5'], [['--frist', '1'], '--frist']] as const) {
     const e = script(...args);
     assert.equal(e.status, 2, e.stderr);
