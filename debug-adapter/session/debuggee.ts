@@ -220,23 +220,20 @@ export class Debuggee {
    */
   private breakpointsAt(m: Mach, fr: Frame, label: number, here: number): Stop | null {
     this.checkedThrough = Math.max(this.checkedThrough, here);
-    let stop: Stop | null = null;
-    const add = (bp: Guard & { id: number }, reason: StopReason, description: string): void => {
-      if (!this.passes(bp, m, fr, here, here)) return;
-      if (stop) stop.hitBreakpointIds?.push(bp.id);
-      else stop = { reason, description, mId: m.id, hitBreakpointIds: [bp.id] };
-    };
-    const meta = this.program.code.funcs[fr.fn];
     const lineBp = this.bps.byLabel.get(fr.fn)?.get(label);
-    if (lineBp) add(lineBp, 'breakpoint', `Breakpoint at line ${lineBp.line}`);
-    if (this.entered.size > 0 && this.entered.delete(fr)) {
-      const bp = this.bps.byFunction.get(fr.fn);
-      if (bp) add(bp, 'function breakpoint', `Function breakpoint: ${meta.name}`);
-    }
-    const l = meta.labels[label];
+    const fnBp = this.entered.size > 0 && this.entered.delete(fr) ? this.bps.byFunction.get(fr.fn) : undefined;
+    const l = this.program.code.funcs[fr.fn].labels[label];
     const builtinBp = l && l.kind === 'builtin' && l.builtin ? this.bps.byBuiltin.get(l.builtin) : undefined;
-    if (builtinBp) add(builtinBp, 'function breakpoint', `Function breakpoint: ${builtinBp.name}`);
-    return stop;
+    // most statements have none (this runs before every statement)
+    if (!lineBp && !fnBp && !builtinBp) return null;
+    const passing: { id: number; reason: StopReason; description: string }[] = [];
+    if (lineBp && this.passes(lineBp, m, fr, here, here)) passing.push({ id: lineBp.id, reason: 'breakpoint', description: `Breakpoint at line ${lineBp.line}` });
+    for (const bp of [fnBp, builtinBp]) {
+      if (bp && this.passes(bp, m, fr, here, here)) passing.push({ id: bp.id, reason: 'function breakpoint', description: `Function breakpoint: ${bp.name}` });
+    }
+    if (passing.length === 0) return null;
+    const { reason, description } = passing[0];
+    return { reason, description, mId: m.id, hitBreakpointIds: passing.map((b) => b.id) };
   }
 
   private stepDone(p: Extract<Plan, { k: 'step' }>, m: Mach, fr: Frame, label: number): Stop | null {
@@ -607,11 +604,14 @@ export class Debuggee {
   }
 
   /**
-   * Whether re-executing from a snapshot counts every breakpoint's hits exactly: it knows the
+   * A test of whether re-executing from a snapshot counts every breakpoint's hits exactly: it knows the
    * breakpoint's count, or was taken before the breakpoint counts anything (one set later
    * while the program stood further back in time is not known to later snapshots).
    */
-  private readonly countsExactly = (s: Snapshot<Extra>): boolean => this.bps.guards().every((g) => s.extra.hits.has(g) || s.pos <= g.countsFrom);
+  private countsExactly(): (s: Snapshot<Extra>) => boolean {
+    const guards = this.bps.guards();
+    return (s) => guards.every((g) => s.extra.hits.has(g) || s.pos <= g.countsFrom);
+  }
 
   /** Re-executes the timeline synchronously from the current state (scan or to a target). */
   private replaySync(): void {
@@ -636,7 +636,7 @@ export class Debuggee {
 
   /** Goes back to exactly `target` (statements begun), reporting `stop` there. */
   private travelTo(target: number, stop: Stop): void {
-    const snap = this.history.before(target, this.countsExactly);
+    const snap = this.history.before(target, this.countsExactly());
     if (!snap) return;
     this.restore(snap);
     this.mode = 'target';
@@ -686,7 +686,7 @@ export class Debuggee {
     const line0 = fr0 ? this.program.code.funcs[fr0.fn].labels[fr0.pc]?.loc.line ?? -1 : -1;
     this.history.markTimeline();
     const gi = g.id;
-    for (const snap of this.history.descending(here, this.countsExactly)) {
+    for (const snap of this.history.descending(here, this.countsExactly())) {
       const seen: { pos: number; depth: number; line: number; fn: number; mId: number }[] = [];
       this.scan(snap, here, (pos, m, fr, label) => {
         if (m.exec.id !== gi) return;
@@ -714,7 +714,7 @@ export class Debuggee {
     const here = this.position;
     this.history.markTimeline();
     let end = here;
-    for (const snap of this.history.descending(here, this.countsExactly)) {
+    for (const snap of this.history.descending(here, this.countsExactly())) {
       let found: { pos: number; stop: Stop } | null = null;
       this.scan(snap, end, (pos, m, fr, label) => {
         this.mode = 'run';

@@ -32,6 +32,20 @@ export async function launch(launchArgs: Record<string, unknown>, configure: Con
 
 export type Stopped = DebugProtocol.StoppedEvent['body'];
 
+/**
+ * Every hit of a line over a whole run, in order: a logpoint there logs `hit {what}` and the run
+ * goes to its end; each hit is what `what` interpolated to (e.g. '{id}:{i}' gives "1:0").
+ */
+export async function logpointHits(launchArgs: Record<string, unknown>, file: string, line: number, what: string): Promise<string[]> {
+  const log = await launch(launchArgs, { lines: [{ file, breakpoints: [{ line, logMessage: `hit ${what}` }] }] });
+  try {
+    await log.waitForEvent('terminated');
+    return [...log.output('console').matchAll(/^hit (.*)$/gm)].map((m) => m[1]);
+  } finally {
+    log.close();
+  }
+}
+
 /** Waits for the next stopped event after `from` (an index from dap.mark()). */
 export async function stopped(dap: DapClient, from = 0, timeoutMs = 20_000): Promise<Stopped> {
   return ((await dap.nextEvent('stopped', from, timeoutMs)) as DebugProtocol.StoppedEvent).body;

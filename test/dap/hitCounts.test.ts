@@ -4,7 +4,7 @@
 // back in time counts from there; re-sending a file's unchanged breakpoint keeps its count.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dapProgram, evaluate, frames, launch, resumeTo, stopped, type Stopped } from './helpers';
+import { dapProgram, evaluate, frames, launch, logpointHits, resumeTo, stopped, type Stopped } from './helpers';
 import type { DapClient } from './dapClient';
 
 const COUNTER = dapProgram('counter.simc');
@@ -22,16 +22,8 @@ async function position(dap: DapClient): Promise<number> {
   return (await dap.ok<{ position: number }>('sweepscope/timeline', { max: 1 })).position;
 }
 
-/** Every hit of the loop body in order (a logpoint's record of a whole run). */
-async function allHits(): Promise<string[]> {
-  const log = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: BODY, logMessage: 'hit {id}:{i}' }] }] });
-  try {
-    await log.waitForEvent('terminated');
-    return [...log.output('console').matchAll(/hit (\d+:\d+)/g)].map((m) => m[1]);
-  } finally {
-    log.close();
-  }
-}
+/** Every hit of the loop body in order, as "id:i". */
+const allHits = (): Promise<string[]> => logpointHits(base, COUNTER, BODY, '{id}:{i}');
 
 test('after reverse continue and step back, a hit condition stops at the same hit going forward again', async () => {
   const hits = await allHits();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { byName, dapProgram, evaluate, frames, launch, resumeTo, scopeVariables, stopped, threads } from './helpers';
+import { byName, dapProgram, evaluate, frames, launch, logpointHits, resumeTo, scopeVariables, stopped, threads } from './helpers';
 
 const COUNTER = dapProgram('counter.simc');
 const base = { program: COUNTER, runtime: 'none', gomaxprocs: 2 };
@@ -239,15 +239,8 @@ test('continue with singleThread: true moves only the chosen M', async () => {
 
 test('a hit condition stops at exactly the Nth hit (checked against a logpoint\'s record of every hit)', async () => {
   // every hit of line 32, in order, from a logpoint
-  const log = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32, logMessage: 'hit {id}:{i}' }] }] });
-  let hits: string[];
-  try {
-    await log.waitForEvent('terminated');
-    hits = [...log.output('console').matchAll(/hit (\d+:\d+)/g)].map((m) => m[1]);
-    assert.equal(hits.length, 10);
-  } finally {
-    log.close();
-  }
+  const hits = await logpointHits(base, COUNTER, 32, '{id}:{i}');
+  assert.equal(hits.length, 10);
   for (const [cond, nth] of [['4', 4], ['== 6', 6], ['> 8', 9]] as const) {
     const dap = await launch(base, { lines: [{ file: COUNTER, breakpoints: [{ line: 32, hitCondition: cond }] }] });
     try {
