@@ -7,7 +7,7 @@
 // beside each number. EXPLORE_BENCH_SEEDS (default 100) and EXPLORE_BENCH_CAP_S
 // (per-measurement time cap, default 120) bound the run; what a cap cut short is said;
 // EXPLORE_BENCH_PARTS picks parts (see `part`).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -34,8 +34,8 @@ const CAP = Number(process.env.EXPLORE_BENCH_CAP_S ?? 120) * 1000;
 const PARTS = process.env.EXPLORE_BENCH_PARTS?.split(',');
 /**
  * EXPLORE_BENCH_PARTS=first,savings,shrink,workers,bounded,dpor runs only those parts (default
- * all); k2full (the complete k = 2 search of the full scenario on two workers, about 10 minutes
- * here) runs only when named.
+ * all); ceiling (the last measurement of workers: two CLI searches at once) and k2full (the
+ * complete k = 2 search of the full scenario on two workers, minutes here) run when named.
  */
 const part = (name: string): boolean => !PARTS || PARTS.includes(name);
 const named = (name: string): boolean => PARTS?.includes(name) ?? false;
@@ -233,6 +233,31 @@ async function workers(): Promise<void> {
   await machineCeiling();
 }
 
+/**
+ * This workload's own ceiling: the CLI's one-worker k = 1 search of the finalizer race, alone
+ * and as two processes at once that share nothing. A one-worker search already keeps the second
+ * core partly busy (V8 compiles the generated model functions on a background thread), so two
+ * copies cannot reach 2x here; a shared search can at best match what two copies reach.
+ */
+async function independentCopies(): Promise<void> {
+  const cli = path.join(root, 'dist', 'cli.js');
+  const args = [cli, 'explore', race, '--runtime', 'f8e4a2e', '--strategy', 'dpor', '--preemption-bound', '1', '--workers', '1', '--json'];
+  const once = (): Promise<number> => new Promise((done, fail) => {
+    const t = Date.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', fail);
+    child.once('close', () => {
+      if (!/"complete":true/.test(out)) fail(new Error(`the CLI's k = 1 search did not complete: ${out.slice(0, 300)}`));
+      else done(Date.now() - t);
+    });
+  });
+  const alone = [await once(), await once()].sort((a, b) => a - b)[0];
+  const both = Math.max(...(await Promise.all([once(), once()])));
+  row('two independent one-worker searches at once (processes)', `${((2 * alone) / both).toFixed(2)}x`, `one alone ${ms(alone)}, two at once ${ms(both)}: the throughput this machine gives this workload, the ceiling of a shared search`);
+}
+
 function shrinking(): void {
   const p = compile(lost, 'none');
   const t = Date.now();
@@ -258,15 +283,25 @@ export async function run(): Promise<void> {
   if (part('savings')) savings();
   if (part('shrink')) shrinking();
   if (part('workers')) await workers();
+  if (part('workers') || named('ceiling')) await independentCopies();
   if (part('bounded')) boundedOnFixed();
   if (part('dpor')) exhaustiveOnBefore();
   if (named('k2full')) k2OnFullScenario();
 }
 
-/** The issue's k = 2 on the fixed model, on the full scenario, to the end, on two workers. */
+/**
+ * The issue's k = 2 on the fixed model, on the full scenario, to the end, on two workers (and on
+ * the worker counts in EXPLORE_BENCH_K2_WORKERS, e.g. "1,2", with the speed-up between them).
+ */
 function k2OnFullScenario(): void {
   const { program: p, parallel } = raceWorkers('f8e4a2e');
   const limit = Number(process.env.EXPLORE_BENCH_K2_CAP_S ?? 1800) * 1000;
-  const r = explore(p, { strategy: 'dpor', preemptionBound: 2, workers: 2, parallel, timeLimitMs: limit, shrink: false });
-  row(`finalizer-race on f8e4a2e, k = 2, 2 workers: ${r.complete ? 'complete' : 'NOT complete'}`, ms(r.elapsedMs), `${r.executions} executions, found ${r.found}; target < 10 s`);
+  const counts = (process.env.EXPLORE_BENCH_K2_WORKERS ?? '2').split(',').map(Number);
+  const times: number[] = [];
+  for (const w of counts) {
+    const r = explore(p, { strategy: 'dpor', preemptionBound: 2, workers: w, parallel, timeLimitMs: limit, shrink: false });
+    times.push(r.elapsedMs);
+    const speedup = times.length > 1 ? `; ${(times[0] / r.elapsedMs).toFixed(2)}x over ${counts[0]} worker(s)` : '';
+    row(`finalizer-race on f8e4a2e, k = 2, ${w} worker(s): ${r.complete ? 'complete' : 'NOT complete'}`, ms(r.elapsedMs), `${r.executions} executions, found ${r.found}; target < 10 s${speedup}`);
+  }
 }

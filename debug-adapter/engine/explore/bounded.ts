@@ -269,14 +269,19 @@ export class BoundedSearch {
    */
   private mainLineTo(main: Point[], j: number, from: number): void {
     while (this.stack.length > j + 1) this.pop();
-    const copy = (i: number): void => {
-      const to = this.stack[i];
-      if (to && to !== main[i]) Object.assign(to, main[i], { sleepLists: main[i].sleepLists.slice(), footprint: null, host: null, entry: -1 });
-      else this.stack[i] = clonePoint(main[i]);
-    };
-    for (const i of this.touched?.list ?? []) if (i < from) copy(i);
-    this.touched?.clear();
-    for (let i = Math.max(0, from); i <= j; i++) copy(i);
+    const touched = this.touched;
+    if (touched) {
+      for (const i of touched.list) if (i < from) this.copyMainLinePoint(main, i);
+      touched.clear();
+    }
+    for (let i = Math.max(0, from); i <= j; i++) this.copyMainLinePoint(main, i);
+  }
+
+  /** Stack point i becomes a fresh copy of main-line point i (the object there is reused). */
+  private copyMainLinePoint(main: Point[], i: number): void {
+    const to = this.stack[i];
+    if (to && to !== main[i]) Object.assign(to, main[i], { sleepLists: main[i].sleepLists.slice(), footprint: null, host: null, entry: -1 });
+    else this.stack[i] = clonePoint(main[i]);
   }
 
   /**

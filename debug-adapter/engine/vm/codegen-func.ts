@@ -133,7 +133,8 @@ export class FunctionGen {
     this.vtemps = 0;
     const l = this.label(kind, builtin);
     const hook = this.env.instrumented ? `||(vm.stmtHook!==null&&vm.stmtHook(fr,${l}))` : '';
-    this.emit(`case ${l}:pc=${l};if(slice===0${hook})${this.suspendAt(l)}slice--;`);
+    // the suspension is the loop's one exit after it (fr.pc = pc): one exit path, not one per statement
+    this.emit(`case ${l}:pc=${l};if(slice===0${hook})break d;slice--;`);
     return l;
   }
 
@@ -162,7 +163,7 @@ export class FunctionGen {
       `try{d:for(;;)switch(pc){`,
       ...this.out,
       `default:throw new Error('bad pc '+pc+' in ${f.sym.name.replace(/'/g, '')}');`,
-      `}}catch(e){fr.pc=pc;vm.slice=slice;${this.writeBack}throw e;}}`,
+      `}fr.pc=pc;vm.slice=slice;${this.exit()}}catch(e){fr.pc=pc;vm.slice=slice;${this.writeBack}throw e;}}`,
     ].join('\n');
     return { source, labels: this.labels, temps: this.ftemps };
   }

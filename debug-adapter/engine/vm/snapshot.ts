@@ -66,7 +66,7 @@ export class MachineState {
     const gs = this.gs.map((s) => {
       const g = new Gor(s.id, s.addr, s.lo, s.hi, s.isG0);
       g.since = s.since;
-      g.frames = s.frames.map((f) => {
+      g.frames = packed(s.frames, (f) => {
         const fr = new Frame(f.fn, f.fp, 0);
         fr.pc = f.pc;
         fr.t = f.t ? f.t.slice() : null;
@@ -96,7 +96,7 @@ export class MachineState {
     vm.ps.splice(0, vm.ps.length, ...ps);
     vm.gByAddr.clear();
     for (const g of gs) vm.gByAddr.set(g.addr, g);
-    vm.runq = this.runq.map((i) => gs[i]);
+    vm.runq = packed(this.runq, (i) => gs[i]);
     vm.semaWaiters = new Map(this.sema.map(([a, l]) => [a, l.map((i) => gs[i])]));
     const s = this.scalars;
     vm.mainG = gs[s.mainG as number];
@@ -116,4 +116,15 @@ export class MachineState {
     strategy.load(this.strategy);
     vm.setRegisters(ms[s.cur as number]);
   }
+}
+
+/**
+ * `list.map(f)` as an array built by push: map makes a holey array, the machine's own frame
+ * stacks and run queue are packed, and code the JIT optimized for one kind is thrown away when
+ * it meets the other after a restore.
+ */
+function packed<T, U>(list: readonly T[], f: (x: T) => U): U[] {
+  const out: U[] = [];
+  for (const x of list) out.push(f(x));
+  return out;
 }
