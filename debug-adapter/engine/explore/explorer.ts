@@ -56,6 +56,8 @@ export interface ParallelLimits {
   workers: number;
   cancelled: () => boolean;
   onExecutions: (n: number) => void;
+  /** The calling thread searches too, on this target: one worker fewer is started. */
+  local?: ExploreTarget;
 }
 
 export interface Estimate {
@@ -148,7 +150,7 @@ export function explore(program: Program, o: ExploreOptions): ExploreReport {
   let out: SearchOutcome;
   const workers = Math.max(1, o.workers ?? 1);
   if (workers > 1 && o.parallel) {
-    out = o.parallel(spec, { executions: maxExec, deadline, workers, cancelled, onExecutions: (n) => { executions = n; progress('search'); } });
+    out = o.parallel(spec, { executions: maxExec, deadline, workers, cancelled, onExecutions: (n) => { executions = n; progress('search'); }, local: target });
   } else {
     out = runSearch(target, spec, { shouldStop: stop, onExecution });
   }

@@ -1,17 +1,18 @@
 // The search on every core: worker threads (explore-worker) each compile the program from the
 // source texts they are handed and run the same search loop, taking their work from a
 // SharedArrayBuffer (a seed counter for sampling; per bounded round, the work list of queue.ts).
-// The caller waits synchronously (Atomics.wait plus receiveMessageOnPort), so the CLI stays
-// synchronous; cancel sets a shared flag the workers poll between steps, and a worker that has
-// not answered 200 ms later is terminated.
+// Given its own target, the calling thread is one of the searchers (one worker fewer to start,
+// compile and warm up); otherwise it only waits. Either way it stays synchronous (Atomics.wait
+// plus receiveMessageOnPort), so the CLI does too; cancel sets a shared flag every searcher
+// polls between steps, and a worker that has not answered 200 ms later is terminated.
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RunResult } from '../api';
 import type { ParallelLimits, ParallelRunner } from './explorer';
 import type { Deviation } from './policy';
-import { sharedQueueSlots } from './queue';
-import type { SearchOutcome, SearchSpec } from './search';
-import type { TargetOptions } from './target';
+import { SharedQueue, sharedQueueSlots } from './queue';
+import { runSearch, type SearchControl, type SearchOutcome, type SearchSpec } from './search';
+import { isFailure, type ExploreTarget, type TargetOptions } from './target';
 
 /** Shared Int32Array layout. */
 export const S_STOP = 0; // 1 cancelled or limit, 2 a worker found a failure
@@ -88,14 +89,16 @@ function runWorkers(program: ProgramSources, target: TargetOptions, spec: Search
   const s = new Int32Array(shared);
   const bootstrap = workerBootstrap(workerScript);
   const started: { worker: Worker; port: MessagePort; reply?: WorkerReply }[] = [];
-  for (let i = 0; i < limits.workers; i++) {
+  const spawned = limits.local ? limits.workers - 1 : limits.workers;
+  for (let i = 0; i < spawned; i++) {
     const { port1, port2 } = new MessageChannel();
     const input: WorkerInput = { ...program, target, spec, shared, maxExecutions: limits.executions, deadline: limits.deadline, workers: limits.workers, port: port2 };
     const worker = new Worker(bootstrap, { eval: true, workerData: input, transferList: [port2] });
     worker.unref();
     started.push({ worker, port: port1 });
   }
-  let cancelAt = 0;
+  const here = limits.local ? searchHere(limits.local, spec, s, limits) : null;
+  let cancelAt = here && Atomics.load(s, S_STOP) === 1 ? Date.now() : 0;
   for (;;) {
     const done = Atomics.load(s, S_DONE);
     for (const w of started) {
@@ -113,7 +116,62 @@ function runWorkers(program: ProgramSources, target: TargetOptions, spec: Search
     Atomics.wait(s, S_DONE, done, 20);
   }
   for (const w of started) void w.worker.terminate();
-  return merge(started.map((w) => w.reply).filter((r): r is WorkerReply => r !== undefined), limits.workers);
+  const replies = started.map((w) => w.reply).filter((r): r is WorkerReply => r !== undefined);
+  return merge(here ? [here, ...replies] : replies, limits.workers);
+}
+
+/**
+ * What every searcher of a parallel run shares: the stop flag and the execution counter, the
+ * seed counter, and one work list per bounded round. `stopped` adds the searcher's own checks.
+ */
+export function sharedControl(s: Int32Array, maxExecutions: number, stopped: () => boolean): SearchControl {
+  return {
+    shouldStop: () => Atomics.load(s, S_STOP) !== 0 || Atomics.load(s, S_EXECUTIONS) >= maxExecutions || stopped(),
+    claim: () => Atomics.add(s, S_SEEDS, 1),
+    queue: (round) => new SharedQueue(s, S_QUEUES + round * sharedQueueSlots(QUEUE_POINTS), sharedQueueSlots(QUEUE_POINTS)),
+    onExecution: () => void Atomics.add(s, S_EXECUTIONS, 1),
+  };
+}
+
+/** A searcher's share as its reply (a failure found stops the others). */
+export function replyOf(out: SearchOutcome, s: Int32Array): WorkerReply {
+  if (out.failure && isFailure(out.failure.result)) Atomics.store(s, S_STOP, 2);
+  return {
+    kind: 'done',
+    executions: out.executions,
+    complete: out.complete,
+    boundCompleted: out.boundCompleted,
+    prunedByHash: out.prunedByHash,
+    sleepBlocked: out.sleepBlocked,
+    outcomes: [...out.outcomes],
+    seeds: out.seeds,
+    stoppedRound: out.stoppedRound,
+    failure: out.failure,
+  };
+}
+
+/**
+ * The calling thread's share. It polls what the waiting loop would (cancel, the deadline,
+ * progress) every 20 ms from the search's own stop checks, and raises the shared stop flag
+ * for the workers when it stops for cancel, the deadline or an error.
+ */
+function searchHere(target: ExploreTarget, spec: SearchSpec, s: Int32Array, limits: ParallelLimits): WorkerReply {
+  let lastPoll = 0;
+  const polled = (): boolean => {
+    const now = Date.now();
+    if (now - lastPoll >= 20) {
+      lastPoll = now;
+      limits.onExecutions(Atomics.load(s, S_EXECUTIONS));
+      if (limits.cancelled() || now >= limits.deadline) Atomics.store(s, S_STOP, 1);
+    }
+    return false;
+  };
+  try {
+    return replyOf(runSearch(target, spec, sharedControl(s, limits.executions, polled)), s);
+  } catch (e) {
+    Atomics.store(s, S_STOP, 1);
+    return { kind: 'error', error: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 function merge(replies: WorkerReply[], workers: number): SearchOutcome {

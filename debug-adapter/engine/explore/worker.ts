@@ -10,10 +10,9 @@ import type { ScheduleRecord } from '../api';
 import { compileProgram, type Program } from '../index';
 import { compareRuns, formatComparison } from './compare';
 import { explore, type ExploreOptions } from './explorer';
-import { makeParallelRunner, QUEUE_POINTS, S_DONE, S_EXECUTIONS, S_QUEUES, S_SEEDS, S_STOP, type ProgramSources, type WorkerInput, type WorkerReply } from './parallel';
-import { SharedQueue, sharedQueueSlots } from './queue';
+import { makeParallelRunner, replyOf, sharedControl, S_DONE, type ProgramSources, type WorkerInput, type WorkerReply } from './parallel';
 import { runSearch } from './search';
-import { ExploreTarget, isFailure } from './target';
+import { ExploreTarget } from './target';
 
 /** What the VS Code command hands an `explore` or `compare` worker. */
 export interface HostJob {
@@ -37,25 +36,7 @@ function compileFrom(p: ProgramSources): Program {
 function search(input: WorkerInput): WorkerReply {
   const s = new Int32Array(input.shared);
   const target = new ExploreTarget(compileFrom(input), input.target);
-  const out = runSearch(target, input.spec, {
-    shouldStop: () => Atomics.load(s, S_STOP) !== 0 || Atomics.load(s, S_EXECUTIONS) >= input.maxExecutions || Date.now() >= input.deadline,
-    claim: () => Atomics.add(s, S_SEEDS, 1),
-    queue: (round) => new SharedQueue(s, S_QUEUES + round * sharedQueueSlots(QUEUE_POINTS), sharedQueueSlots(QUEUE_POINTS)),
-    onExecution: () => void Atomics.add(s, S_EXECUTIONS, 1),
-  });
-  if (out.failure && isFailure(out.failure.result)) Atomics.store(s, S_STOP, 2);
-  return {
-    kind: 'done',
-    executions: out.executions,
-    complete: out.complete,
-    boundCompleted: out.boundCompleted,
-    prunedByHash: out.prunedByHash,
-    sleepBlocked: out.sleepBlocked,
-    outcomes: [...out.outcomes],
-    seeds: out.seeds,
-    stoppedRound: out.stoppedRound,
-    failure: out.failure,
-  };
+  return replyOf(runSearch(target, input.spec, sharedControl(s, input.maxExecutions, () => Date.now() >= input.deadline)), s);
 }
 
 function hostJob(job: HostJob): void {
