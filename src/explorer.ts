@@ -40,6 +40,8 @@ export interface FindArgs {
   onStarted?: (cancel: () => void) => void;
   /** Do not show the result dialog (tests). */
   quiet?: boolean;
+  /** With quiet: take "Replay in Debugger" as if it had been clicked (tests). */
+  replay?: boolean;
 }
 
 export interface CompareArgs {
@@ -153,11 +155,12 @@ async function findFailingSchedule(args: FindArgs = {}): Promise<ExploreReport |
   }
   if (message.kind !== 'report') return undefined;
   const report = message.report;
-  await present(report, program, runtime, args.quiet === true);
+  await present(report, program, runtime, args);
   return report;
 }
 
-async function present(report: ExploreReport, program: string, runtime: string, quiet: boolean): Promise<void> {
+async function present(report: ExploreReport, program: string, runtime: string, args: FindArgs): Promise<void> {
+  const quiet = args.quiet === true;
   const out = channel();
   out.appendLine(`── ${path.basename(program)} on ${runtime}, ${report.strategy}: ${report.coverage}`);
   const f = report.finding;
@@ -172,7 +175,10 @@ async function present(report: ExploreReport, program: string, runtime: string, 
   out.appendLine(`minimal schedule (${f.preemptions} preemption(s)${f.certified ? ', certified' : ''}):`);
   out.appendLine(f.storyText);
   out.appendLine(`schedule file: ${file}`);
-  if (quiet) return;
+  if (quiet) {
+    if (args.replay) await replayInDebugger(program, runtime, file);
+    return;
+  }
   out.show(true);
   const choice = await vscode.window.showWarningMessage(
     `SweepScope found a failing schedule: ${f.result.outcome} "${f.result.message.slice(0, 120)}" with ${f.preemptions} preemption(s).`,

@@ -22,6 +22,14 @@ export const FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
 const FILTER_IDS = new Set(FILTERS.map((f) => f.filter));
 export type FilterId = 'throw' | 'fault' | 'sweepgen-cas' | 'sweepgen-store' | 'race-window' | 'invariant';
 
+/** The filter that stops a program which ended with `outcome` (null: a clean exit stops nowhere). */
+export function haltFilter(outcome: string): FilterId | null {
+  if (outcome === 'throw') return 'throw';
+  if (outcome === 'invariant') return 'invariant';
+  if (outcome === 'exit') return null;
+  return 'fault';
+}
+
 /** What a condition, hit condition and log message look like once parsed. */
 export interface Guard {
   condition?: Expr;

@@ -10,7 +10,8 @@ import { UINT32 } from '../engine/lang/types';
 import { hex } from '../engine/vm/memory';
 import type { Frame, Gor, Mach } from '../engine/vm/threads';
 import { describeOutcome } from '../runSupport';
-import { Breakpoints, type FilterId, type Guard } from './breakpoints';
+import { EXPLORE_ORACLE } from '../engine/explore/target';
+import { Breakpoints, haltFilter, type FilterId, type Guard } from './breakpoints';
 import type { BuiltinArg } from './builtinCalls';
 import { Evaluator, parseExpression, type Scope, type Value } from './expr';
 import { History, type Snapshot } from './history';
@@ -120,7 +121,12 @@ export class Debuggee {
   private attachOracle(): Oracle | null {
     let oracle: Oracle;
     try {
-      oracle = new Oracle(this.vm, { reportsNow: () => this.bps.has('invariant') && this.mode === 'run' });
+      // replaying an explorer finding: the explorer's checks (EXPLORE_ORACLE), reported whatever the filters
+      const replaying = this.settings.recordedFailure !== undefined;
+      oracle = new Oracle(this.vm, {
+        ...(replaying ? EXPLORE_ORACLE : {}),
+        reportsNow: () => (this.bps.has('invariant') || this.settings.recordedFailure === 'invariant') && this.mode === 'run',
+      });
     } catch {
       return null; // no Go runtime model (runtime "none"): no heap to check
     }
@@ -550,17 +556,10 @@ export class Debuggee {
     this.events.stopped(stop);
   }
 
-  private haltFilter(r: RunResult): FilterId | null {
-    if (r.outcome === 'throw') return 'throw';
-    if (r.outcome === 'invariant') return 'invariant';
-    if (r.outcome === 'exit') return null;
-    return 'fault';
-  }
-
   private onHalt(r: RunResult): void {
     this.timeline.record({ pos: this.position, kind: 'halt', m: this.vm.halted?.m?.id, g: r.goroutine, text: `${r.outcome}: ${r.message}` });
-    const f = this.haltFilter(r);
-    if (f && this.bps.has(f) && !this.haltReported) {
+    const f = haltFilter(r.outcome);
+    if (f && (this.bps.has(f) || f === this.settings.recordedFailure) && !this.haltReported) {
       this.haltReported = true;
       const h = this.vm.halted;
       const text = `${r.outcome}: ${r.message}`;

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StrategyName } from '../engine/api';
 import { DEFAULT_RUNTIME } from '../runtimes';
+import type { FilterId } from './breakpoints';
 
 export type Stepping = 'thread' | 'all';
 
@@ -16,6 +17,12 @@ export interface LaunchSettings {
   seed: number;
   /** A recorded schedule to replay (validated against the program after compiling). */
   scheduleFile?: string;
+  /**
+   * The schedule file holds an explorer finding that ended the way this filter stops: the
+   * session checks the heap as the explorer did and stops there whatever the filters say
+   * (set after the file is read).
+   */
+  recordedFailure?: FilterId;
   maxSteps?: number;
   stepping: Stepping;
 }

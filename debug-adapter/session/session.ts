@@ -13,7 +13,8 @@ import { sizeOf } from '../engine/lang/types';
 import { hex } from '../engine/vm/memory';
 import { errorMessage, fsLoader } from '../runtimes';
 import { compileScenario, parseScheduleRecord } from '../runSupport';
-import { Breakpoints, FILTERS } from './breakpoints';
+import { recordedOutcome } from '../engine/explore/schedule-file';
+import { Breakpoints, FILTERS, haltFilter } from './breakpoints';
 import { complete } from './completions';
 import { customRequest } from './custom';
 import { Debuggee, type StepKind } from './debuggee';
@@ -213,6 +214,8 @@ export class SweepScopeSession extends DebugSession {
       if ('error' in record) throw new DapError(record.error);
       options.schedule = record;
       options.gomaxprocs = record.gomaxprocs;
+      const outcome = recordedOutcome(text);
+      settings.recordedFailure = outcome === undefined ? undefined : haltFilter(outcome) ?? undefined;
     }
     return { settings, program: compiled.program, options };
   }

@@ -40,6 +40,22 @@ export function scheduleMeta(report: ExploreReport, scenario: string, runtime: s
   };
 }
 
+/**
+ * How the explorer's finding recorded in a schedule file's text ended (`explore.outcome`), or
+ * undefined for a schedule recorded some other way (`run --record`, the examples' A/B/C). The
+ * text is assumed already checked by parseScheduleRecord.
+ */
+export function recordedOutcome(text: string): string | undefined {
+  try {
+    const data: unknown = JSON.parse(text);
+    const meta = typeof data === 'object' && data !== null && 'explore' in data ? data.explore : undefined;
+    const outcome = typeof meta === 'object' && meta !== null && 'outcome' in meta ? meta.outcome : undefined;
+    return typeof outcome === 'string' ? outcome : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The file's text: small, and diff-friendly (each array on one line). */
 export function encodeSchedule(record: ScheduleRecord, meta?: ExploreMeta): string {
   const lines = [
