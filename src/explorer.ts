@@ -10,6 +10,7 @@
 // dist/explore-worker.js; Cancel sets a shared flag the worker's search polls, and the worker
 // is terminated if it has not answered 200 ms later (what it found by then is still reported).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
@@ -129,7 +130,7 @@ async function findFailingSchedule(args: FindArgs = {}): Promise<ExploreReport |
     job = {
       kind: 'explore',
       program: sources(program, runtime),
-      options: { strategy: strategy as StrategyChoice, timeLimitMs: (args.timeLimitSeconds ?? 60) * 1000, workers: 2 },
+      options: { strategy: strategy as StrategyChoice, timeLimitMs: (args.timeLimitSeconds ?? 60) * 1000, workers: os.availableParallelism() },
       cancel: new SharedArrayBuffer(4),
     };
   } catch (e) {
