@@ -352,6 +352,32 @@ test('two workers sharing the dpor work list cover exactly the outcomes one sear
   assert.ok(Math.abs(two.executions - one.executions) <= one.executions / 4, `${two.executions} vs ${one.executions}`);
 });
 
+test('branches donated below the main line (paths, claims) cover exactly the outcomes one searcher covers', () => {
+  const spec: SearchSpec = { strategy: 'dpor', bound: 2, seed: 1, pctDepth: 3, por: true, hashing: true, horizon: 1, eagerDonation: true };
+  const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-donate-'));
+  let donations = 0;
+  try {
+    const files = [prog('litmus.simc'), ...[3, 7, 11, 20, 26].map((seed) => {
+      const file = path.join(dir, `random-${seed}.simc`);
+      writeFileSync(file, randomProgram(seed));
+      return file;
+    })];
+    for (const file of files) {
+      for (const gomaxprocs of [2, 3]) {
+        const { p, parallel } = workersFor(file, gomaxprocs);
+        const one = runSearch(new ExploreTarget(p, { gomaxprocs }), spec, { shouldStop: () => false });
+        const two = parallel(spec, { executions: Number.MAX_SAFE_INTEGER, deadline: Date.now() + 60_000, workers: 2, cancelled: () => false, onExecutions: () => {} });
+        assert.ok(one.complete && two.complete, `${path.basename(file)} on ${gomaxprocs} Ms: both searches complete`);
+        assert.deepEqual([...two.outcomes].sort(), [...one.outcomes].sort(), `${path.basename(file)} on ${gomaxprocs} Ms`);
+        donations += two.donations;
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(donations >= 10, `branches were donated (${donations})`);
+});
+
 interface Ran {
   status: number | null;
   stdout: string;

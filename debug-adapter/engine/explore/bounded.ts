@@ -22,7 +22,7 @@
 import type { RunResult, ScheduleRecord } from '../api';
 import { conflicts, Footprint, type AccessList } from './access';
 import { StateTable } from './fingerprint';
-import { LocalQueue, type BranchCounts, type BranchQueue } from './queue';
+import { LocalQueue, type BranchCounts, type BranchQueue, type DonatedBranch } from './queue';
 import { RaceAnalysis, type RaceState } from './races';
 import { fair } from './policy';
 import { isFailure, type ExploreTarget, type TargetCheckpoint } from './target';
@@ -75,6 +75,8 @@ export interface BoundedReport {
   firstPoints: number;
   /** The work list's branches off the first execution: asked for and taken (the work-list search only). */
   branches?: BranchCounts;
+  /** Branches below the main line this searcher handed to an idle one. */
+  donations: number;
 }
 
 interface Point {
@@ -103,6 +105,11 @@ interface Point {
   footprint: Footprint | null;
   /** Where this point's steps are recorded: its own footprint or the nearest one below. */
   host: Footprint | null;
+  /** A hash of the path to this point (the round's bound, then each step's M): two lanes. */
+  ha: number;
+  hb: number;
+  /** Threads this searcher claimed here (ClaimTable) and has yet to explore. */
+  claimed: number;
 }
 
 /**
@@ -129,10 +136,12 @@ function accessesOf(p: Point): AccessList {
 }
 
 function clonePoint(p: Point): Point {
-  return { ...p, sleepLists: p.sleepLists.slice(), footprint: null, host: null, entry: -1 };
+  return { ...p, sleepLists: p.sleepLists.slice(), footprint: null, host: null, entry: -1, claimed: 0 };
 }
 const bit = (t: number): number => 1 << t;
 const lowest = (mask: number): number => 31 - Math.clz32(mask & -mask);
+const pathHashA = (h: number, t: number): number => Math.imul(h ^ (t + 0x3c6ef372), 0x01000193) ^ (h >>> 13);
+const pathHashB = (h: number, t: number): number => Math.imul(h + (t ^ 0x7f4a7c15), 0x5bd1e995) ^ (h >>> 15);
 
 /** Key for "distinct outcomes": how the run ended and what it printed. */
 export function outcomeKey(r: RunResult): string {
@@ -168,6 +177,11 @@ export class BoundedSearch {
   private checkpoints: Checkpoint[] = [];
   /** The work-list search: main-line depths whose points the current task changed. */
   private touched: MainLineMarks | null = null;
+  /**
+   * The work-list task being searched: its subtree lies below main-line point j; its branches
+   * are claimed in the queue's table and may be donated to idle searchers.
+   */
+  private task: { j: number; queue: BranchQueue } | null = null;
   private report: BoundedReport;
   private lastExecution: Execution | null = null;
   /**
@@ -187,7 +201,7 @@ export class BoundedSearch {
     this.races = new RaceAnalysis(Math.max(2, target.vm.ms.length));
     this.sleepOn = o.por && o.bound >= UNBOUNDED;
     this.dpor = o.dpor === true && !this.sleepOn;
-    this.report = { executions: 0, complete: false, outcomes: new Map(), prunedByHash: 0, sleepBlocked: 0, overBound: 0, firstPoints: 0 };
+    this.report = { executions: 0, complete: false, outcomes: new Map(), prunedByHash: 0, sleepBlocked: 0, overBound: 0, firstPoints: 0, donations: 0 };
   }
 
   run(): BoundedReport {
@@ -245,7 +259,9 @@ export class BoundedSearch {
       this.mainLineTo(main, j, Math.min(j, lastTask, copied + 1));
       lastTask = j;
       copied = j;
-      const stopped = this.branch(j, q) || !this.dfs(j + 1);
+      this.task = { j, queue };
+      const stopped = (task.donated ? this.followDonated(j, q, task.donated) : this.branch(j, q)) || !this.dfs(j + 1);
+      this.task = null;
       // races found in that subtree ask for branches further up the main line
       if (this.dpor) {
         this.touched.mark(j);
@@ -258,6 +274,7 @@ export class BoundedSearch {
       }
     }
     this.report.branches = queue.counts();
+    this.report.donations = queue.donations;
     return complete && !(this.report.failure && this.o.stopOnFailure);
   }
 
@@ -280,7 +297,7 @@ export class BoundedSearch {
   /** Stack point i becomes a fresh copy of main-line point i (the object there is reused). */
   private copyMainLinePoint(main: Point[], i: number): void {
     const to = this.stack[i];
-    if (to && to !== main[i]) Object.assign(to, main[i], { sleepLists: main[i].sleepLists.slice(), footprint: null, host: null, entry: -1 });
+    if (to && to !== main[i]) Object.assign(to, main[i], { sleepLists: main[i].sleepLists.slice(), footprint: null, host: null, entry: -1, claimed: 0 });
     else this.stack[i] = clonePoint(main[i]);
   }
 
@@ -306,6 +323,7 @@ export class BoundedSearch {
   /** Depth-first over the pending branches at depth ≥ floor; true when none is left. */
   private dfs(floor: number): boolean {
     for (;;) {
+      if (this.task && this.task.queue.wantsDonation()) this.donate(floor);
       const next = this.nextBranch(floor);
       if (!next) return true;
       if (this.o.shouldStop()) return false;
@@ -326,10 +344,100 @@ export class BoundedSearch {
           this.report.overBound++;
           continue;
         }
+        if (!this.claim(p, j, q)) {
+          p.done |= bit(q); // another searcher (sharing this path since a donation) takes it
+          continue;
+        }
         return { depth: j, thread: q };
       }
     }
     return null;
+  }
+
+  /** Claims branch (p at depth, q) for this searcher (inside a task; alone, always granted). */
+  private claim(p: Point, depth: number, q: number): boolean {
+    if (!this.task || (p.claimed & bit(q)) !== 0) return true;
+    const granted = this.task.queue.claim(pathHashA(p.ha ^ Math.imul(depth, 0x27d4eb2f), q), pathHashB(p.hb + depth, q));
+    if (granted) p.claimed |= bit(q);
+    return granted;
+  }
+
+  /**
+   * An idle searcher is waiting: hand it the shallowest pending branch below the task's point
+   * (the largest subtree), as the deviations from the default policy that lead to it. Not while
+   * a state entry is on the stack: its footprint must see its whole subtree.
+   */
+  private donate(floor: number): void {
+    const queue = (this.task as { queue: BranchQueue }).queue;
+    for (const x of this.stack) if (x.footprint) return;
+    for (let d = floor; d < this.stack.length; d++) {
+      const p = this.stack[d];
+      for (let cand = (this.dpor ? p.backtrack : p.enabled) & p.enabled & ~p.done; cand !== 0; cand &= cand - 1) {
+        const t = lowest(cand);
+        if (p.preempts + this.cost(p, t) > this.o.bound) continue; // nextBranch counts it
+        const path: number[] = [];
+        for (let i = floor; i < d; i++) {
+          const x = this.stack[i];
+          if (x.thread !== this.choose(x)) path.push(i, x.thread);
+        }
+        path.push(d, t);
+        if (!this.claim(p, d, t)) {
+          p.done |= bit(t);
+          continue;
+        }
+        // claimed: if the mailbox is taken meanwhile (or the path too long), it stays ours to explore
+        if (queue.donate(floor - 1, this.stack[floor - 1].thread, { path, taken: p.thread })) p.done |= bit(t);
+        return;
+      }
+    }
+  }
+
+  /**
+   * A donated branch: the main line to point j, M q there, then the default policy except at the
+   * path's deviations, up to the branch's point, where the donor's own thread counts as explored
+   * and the branch's M is taken. The steps on the way were analysed by the donor, which asked
+   * for the branches their races call for: they are replayed without asking again.
+   */
+  private followDonated(j: number, q: number, branch: DonatedBranch): boolean {
+    while (this.stack.length > j + 1) this.pop();
+    const top = this.stack[j];
+    this.stack.pop();
+    this.replayPrefix(j);
+    this.stack.push(top);
+    const path = branch.path;
+    const last = path.length - 2;
+    let k = 0;
+    let forced = q;
+    for (;;) {
+      const depth = this.stack.length - 1;
+      const p = this.stack[depth];
+      p.done |= bit(forced);
+      p.backtrack |= bit(forced);
+      p.thread = forced;
+      p.steps = this.target.step(forced);
+      this.keepAccesses(p, depth);
+      p.yielded = this.target.yielded;
+      this.analyze(depth, false);
+      // a path longer than its execution would be a bug; the execution is still a real one
+      if (this.target.halted) return this.finishExecution();
+      const enabled = fair(this.target.enabled(), p.thread, p.yielded);
+      if (enabled === 0) {
+        this.target.settle();
+        return this.finishExecution();
+      }
+      const next = this.newPoint(enabled, p);
+      this.stack.push(next);
+      if (depth + 1 === path[last]) {
+        next.done |= bit(branch.taken);
+        next.backtrack |= bit(branch.taken);
+        next.claimed |= bit(path[last + 1]);
+        return this.extend(path[last + 1]);
+      }
+      if (k < last && path[k] === depth + 1) {
+        forced = path[k + 1];
+        k += 2;
+      } else forced = this.choose(next);
+    }
   }
 
   private cost(p: Point, q: number): number {
@@ -510,6 +618,9 @@ export class BoundedSearch {
         accAt: 0, accLen: 0, accPool: EMPTY, entry: -1,
         footprint: null,
         host: prev ? prev.host : null,
+        ha: prev ? pathHashA(prev.ha, prev.thread) : this.o.bound,
+        hb: prev ? pathHashB(prev.hb, prev.thread) : ~this.o.bound,
+        claimed: 0,
       };
     }
     // a popped point, reused (one object per explorer step is most of the search's garbage)
@@ -530,6 +641,9 @@ export class BoundedSearch {
     p.entry = -1;
     p.footprint = null;
     p.host = prev ? prev.host : null;
+    p.ha = prev ? pathHashA(prev.ha, prev.thread) : this.o.bound;
+    p.hb = prev ? pathHashB(prev.hb, prev.thread) : ~this.o.bound;
+    p.claimed = 0;
     return p;
   }
 

@@ -10,7 +10,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { RunResult } from '../api';
 import type { ParallelLimits, ParallelRunner } from './explorer';
 import type { Deviation } from './policy';
-import { SharedQueue, sharedQueueSlots } from './queue';
+import { ClaimTable, claimTableSlots, SharedQueue, sharedQueueSlots } from './queue';
 import { runSearch, type SearchControl, type SearchOutcome, type SearchSpec } from './search';
 import { isFailure, type ExploreTarget, type TargetOptions } from './target';
 
@@ -19,9 +19,16 @@ export const S_STOP = 0; // 1 cancelled or limit, 2 a worker found a failure
 export const S_EXECUTIONS = 1;
 export const S_DONE = 2; // workers finished (the main thread waits on it)
 export const S_SEEDS = 3; // the seed counter (sampling)
-export const S_QUEUES = 4; // then one shared work list per bounded round 0..K (dpor)
-/** Main-line points a shared work list holds (the finalizer race's main line has ~44,000). */
+export const S_QUEUES = 4; // then one shared work list per bounded round 0..K (dpor), then the claim table
+/** Main-line points a shared work list holds (the finalizer race's main line has ~22,000). */
 export const QUEUE_POINTS = 1 << 17;
+/** Branches below the main line the claim table holds (the full race at k = 2 takes ~190,000). */
+export const CLAIM_ENTRIES = 1 << 21;
+
+/** Int32 slots of the shared buffer for a search of `rounds` bounded rounds. */
+function sharedSlots(rounds: number): number {
+  return S_QUEUES + rounds * sharedQueueSlots(QUEUE_POINTS) + (rounds > 0 ? claimTableSlots(CLAIM_ENTRIES) : 0);
+}
 
 export interface WorkerInput {
   /** The program as CompileInput without the loader: file paths and their texts. */
@@ -45,6 +52,7 @@ export interface WorkerReply {
   boundCompleted?: number;
   prunedByHash?: number;
   sleepBlocked?: number;
+  donations?: number;
   outcomes?: string[];
   seeds?: number;
   stoppedRound?: SearchOutcome['stoppedRound'];
@@ -85,7 +93,7 @@ export function makeParallelRunner(program: ProgramSources, target: TargetOption
 
 function runWorkers(program: ProgramSources, target: TargetOptions, spec: SearchSpec, limits: ParallelLimits, workerScript?: string): SearchOutcome {
   const rounds = spec.strategy === 'dpor' ? spec.bound + 1 : 0;
-  const shared = new SharedArrayBuffer(4 * (S_QUEUES + rounds * sharedQueueSlots(QUEUE_POINTS)));
+  const shared = new SharedArrayBuffer(4 * sharedSlots(rounds));
   const s = new Int32Array(shared);
   const bootstrap = workerBootstrap(workerScript);
   const started: { worker: Worker; port: MessagePort; reply?: WorkerReply }[] = [];
@@ -125,10 +133,17 @@ function runWorkers(program: ProgramSources, target: TargetOptions, spec: Search
  * seed counter, and one work list per bounded round. `stopped` adds the searcher's own checks.
  */
 export function sharedControl(s: Int32Array, maxExecutions: number, stopped: () => boolean): SearchControl {
+  // the claim table follows the work lists (of however many rounds the buffer was made for)
+  const rounds = Math.max(0, Math.floor((s.length - S_QUEUES - claimTableSlots(CLAIM_ENTRIES)) / sharedQueueSlots(QUEUE_POINTS)));
+  const claimsAt = S_QUEUES + rounds * sharedQueueSlots(QUEUE_POINTS);
+  const claims = rounds > 0 ? new ClaimTable(s, claimsAt, claimTableSlots(CLAIM_ENTRIES)) : null;
   return {
     shouldStop: () => Atomics.load(s, S_STOP) !== 0 || Atomics.load(s, S_EXECUTIONS) >= maxExecutions || stopped(),
     claim: () => Atomics.add(s, S_SEEDS, 1),
-    queue: (round) => new SharedQueue(s, S_QUEUES + round * sharedQueueSlots(QUEUE_POINTS), sharedQueueSlots(QUEUE_POINTS)),
+    queue: (round, eager) => {
+      if (!claims) throw new Error('explorer: a bounded round in a buffer made for sampling');
+      return new SharedQueue(s, S_QUEUES + round * sharedQueueSlots(QUEUE_POINTS), sharedQueueSlots(QUEUE_POINTS), claims, eager);
+    },
     onExecution: () => void Atomics.add(s, S_EXECUTIONS, 1),
   };
 }
@@ -143,6 +158,7 @@ export function replyOf(out: SearchOutcome, s: Int32Array): WorkerReply {
     boundCompleted: out.boundCompleted,
     prunedByHash: out.prunedByHash,
     sleepBlocked: out.sleepBlocked,
+    donations: out.donations,
     outcomes: [...out.outcomes],
     seeds: out.seeds,
     stoppedRound: out.stoppedRound,
@@ -178,12 +194,13 @@ function merge(replies: WorkerReply[], workers: number): SearchOutcome {
   const errors = replies.filter((r) => r.kind === 'error');
   if (errors.length > 0 && errors.length === replies.length) throw new Error(`explorer worker failed: ${errors[0].error}`);
   const ok = replies.filter((r) => r.kind === 'done');
-  const out: SearchOutcome = { executions: 0, complete: ok.length === workers, boundCompleted: Number.MAX_SAFE_INTEGER, prunedByHash: 0, sleepBlocked: 0, outcomes: new Set(), seeds: 0 };
+  const out: SearchOutcome = { executions: 0, complete: ok.length === workers, boundCompleted: Number.MAX_SAFE_INTEGER, prunedByHash: 0, sleepBlocked: 0, donations: 0, outcomes: new Set(), seeds: 0 };
   for (const r of ok) {
     out.executions += r.executions ?? 0;
     out.complete &&= r.complete === true;
     out.boundCompleted = Math.min(out.boundCompleted, r.boundCompleted ?? -1);
     out.prunedByHash += r.prunedByHash ?? 0;
+    out.donations += r.donations ?? 0;
     out.sleepBlocked += r.sleepBlocked ?? 0;
     out.seeds += r.seeds ?? 0;
     for (const k of r.outcomes ?? []) out.outcomes.add(k);

@@ -5,6 +5,31 @@
 // for and not yet taken. One searcher uses LocalQueue; worker threads share a SharedQueue over a
 // SharedArrayBuffer, so a race found in one worker's subtree becomes work any worker can take,
 // and a round ends only when nothing is asked for and no worker is still exploring.
+// Below the main line a subtree belongs to the searcher exploring it, until another searcher
+// goes idle: then the busy one hands over its shallowest pending branch (a DonatedBranch, its
+// path given as the deviations from the default policy), and from there on both may find the
+// same branch of their common prefix — a table of claimed branches (ClaimTable) lets exactly
+// one of them take it.
+
+/** A branch below the main line handed from a busy searcher to an idle one. */
+export interface DonatedBranch {
+  /**
+   * After the main-line branch (j, q): the [depth, thread] pairs where the path leaves the
+   * default policy, in depth order; the last pair is the branch handed over.
+   */
+  path: number[];
+  /** The thread the donor's own path takes at the branch's point (explored by the donor). */
+  taken: number;
+}
+
+export interface BranchTask {
+  j: number;
+  q: number;
+  donated?: DonatedBranch;
+}
+
+/** Deviations a donated path may hold (pairs): a longer path is not handed over. */
+export const MAX_DONATED_PAIRS = 32;
 
 export interface BranchQueue {
   /** The main line has this many points (every searcher computes the same main line). */
@@ -12,10 +37,21 @@ export interface BranchQueue {
   /** Asks for branch (j, q) (again: no effect). */
   want(j: number, q: number): void;
   /**
-   * Takes the shallowest branch asked for and not taken yet, or null when the round is over
-   * (or `shouldStop` said so while waiting for other workers).
+   * Takes the shallowest branch asked for and not taken yet (or a donated one), or null when
+   * the round is over (or `shouldStop` said so while waiting for other workers).
    */
-  take(shouldStop: () => boolean): { j: number; q: number } | null;
+  take(shouldStop: () => boolean): BranchTask | null;
+  /** Another searcher is idle and a donation would reach it. */
+  wantsDonation(): boolean;
+  /** Hands a branch below the main-line branch (j, q) to an idle searcher; false if it could not. */
+  donate(j: number, q: number, branch: DonatedBranch): boolean;
+  /**
+   * Claims the branch keyed (a, b) below the main line (a hash of its path and thread): true
+   * for the first searcher to ask, false afterwards (alone: always true).
+   */
+  claim(a: number, b: number): boolean;
+  /** Branches donated by this searcher. */
+  readonly donations: number;
   /** Tells that the subtree of the branch last taken is explored (its wants are in). */
   finished(): void;
   /** True for exactly one searcher of the round: it reports the main line's execution. */
@@ -81,6 +117,20 @@ export class LocalQueue implements BranchQueue {
 
   finished(): void {}
 
+  readonly donations = 0;
+
+  wantsDonation(): boolean {
+    return false;
+  }
+
+  donate(): boolean {
+    return false;
+  }
+
+  claim(): boolean {
+    return true;
+  }
+
   claimMainLine(): boolean {
     return true;
   }
@@ -93,8 +143,15 @@ export class LocalQueue implements BranchQueue {
 /** Shared layout of one round: a header, then [wanted, taken] per main-line point. */
 const BUSY = 0; // searchers exploring a branch (or about to take one)
 const MAIN = 1; // the main line's execution was claimed
-const CHANGE = 2; // bumped on every want and finish (idle searchers wait on it)
-const HEADER = 4;
+const CHANGE = 2; // bumped on every want, donation and finish (idle searchers wait on it)
+const HUNGRY = 3; // searchers idle, waiting for work
+const MAILBOX = 4; // one donated branch: [state, j, q, taken, pairs, path…]
+const M_EMPTY = 0;
+const M_WRITING = 1;
+const M_FULL = 2;
+const M_READING = 3;
+const MAILBOX_SIZE = 5 + 2 * MAX_DONATED_PAIRS;
+const HEADER = MAILBOX + MAILBOX_SIZE;
 
 /** Int32 slots one round of a shared queue needs for main lines of up to `points` points. */
 export function sharedQueueSlots(points: number): number {
@@ -110,6 +167,8 @@ export class SharedQueue implements BranchQueue {
   private readonly overflow = new LocalQueue();
   private readonly points: number;
   private busy = false;
+  private hungry = false;
+  donations = 0;
   /** Points of the main line (scans stop there). */
   private length: number;
 
@@ -117,6 +176,9 @@ export class SharedQueue implements BranchQueue {
     private readonly s: Int32Array,
     private readonly at: number,
     slots: number,
+    private readonly claims: ClaimTable,
+    /** Donate whenever the mailbox is free, not only to an idle searcher (tests). */
+    private readonly eager = false,
   ) {
     this.points = (slots - HEADER) >> 1;
     this.length = this.points;
@@ -140,25 +202,76 @@ export class SharedQueue implements BranchQueue {
     Atomics.notify(this.s, this.at + CHANGE);
   }
 
-  take(shouldStop: () => boolean): { j: number; q: number } | null {
+  take(shouldStop: () => boolean): BranchTask | null {
     for (;;) {
       if (!this.busy) {
         Atomics.add(this.s, this.at + BUSY, 1);
         this.busy = true;
       }
-      const got = this.scan();
-      if (got) return got;
-      const mine = this.overflow.take();
-      if (mine) return { j: mine.j + this.points, q: mine.q };
+      const got = this.scan() ?? this.received();
+      const mine = got ? null : this.overflow.take();
+      if (got || mine) {
+        this.setHungry(false);
+        return got ?? { j: (mine as BranchTask).j + this.points, q: (mine as BranchTask).q };
+      }
       // nothing to take: idle; the round is over when nobody is exploring (a searcher still
       // exploring asks for its branches before it goes idle, and then scans again itself)
       const change = Atomics.load(this.s, this.at + CHANGE);
       Atomics.sub(this.s, this.at + BUSY, 1);
       this.busy = false;
-      if (Atomics.load(this.s, this.at + BUSY) === 0 && !this.anyWanted()) return null;
-      if (shouldStop()) return null;
+      if (Atomics.load(this.s, this.at + BUSY) === 0 && !this.anyWanted()) {
+        this.setHungry(false);
+        return null;
+      }
+      if (shouldStop()) {
+        this.setHungry(false);
+        return null;
+      }
+      this.setHungry(true);
       Atomics.wait(this.s, this.at + CHANGE, change, 20);
     }
+  }
+
+  private setHungry(on: boolean): void {
+    if (on === this.hungry) return;
+    this.hungry = on;
+    Atomics.add(this.s, this.at + HUNGRY, on ? 1 : -1);
+  }
+
+  wantsDonation(): boolean {
+    return (this.eager || Atomics.load(this.s, this.at + HUNGRY) > 0) && Atomics.load(this.s, this.at + MAILBOX) === M_EMPTY;
+  }
+
+  donate(j: number, q: number, branch: DonatedBranch): boolean {
+    const s = this.s;
+    const box = this.at + MAILBOX;
+    const pairs = branch.path.length >> 1;
+    if (pairs === 0 || pairs > MAX_DONATED_PAIRS) return false;
+    if (Atomics.compareExchange(s, box, M_EMPTY, M_WRITING) !== M_EMPTY) return false;
+    s[box + 1] = j;
+    s[box + 2] = q;
+    s[box + 3] = branch.taken;
+    s[box + 4] = pairs;
+    for (let i = 0; i < branch.path.length; i++) s[box + 5 + i] = branch.path[i];
+    Atomics.store(s, box, M_FULL);
+    this.donations++;
+    this.finished();
+    return true;
+  }
+
+  /** The donated branch in the mailbox, if there is one (taken out). */
+  private received(): BranchTask | null {
+    const s = this.s;
+    const box = this.at + MAILBOX;
+    if (Atomics.compareExchange(s, box, M_FULL, M_READING) !== M_FULL) return null;
+    const pairs = s[box + 4];
+    const task: BranchTask = { j: s[box + 1], q: s[box + 2], donated: { taken: s[box + 3], path: Array.from(s.subarray(box + 5, box + 5 + 2 * pairs)) } };
+    Atomics.store(s, box, M_EMPTY);
+    return task;
+  }
+
+  claim(a: number, b: number): boolean {
+    return this.claims.claim(a, b);
   }
 
   finished(): void {
@@ -202,10 +315,56 @@ export class SharedQueue implements BranchQueue {
 
   private anyWanted(): boolean {
     const s = this.s;
+    if (Atomics.load(s, this.at + MAILBOX) !== M_EMPTY) return true;
     for (let j = 0; j < this.length; j++) {
       const slot = this.at + HEADER + 2 * j;
       if ((Atomics.load(s, slot) & ~Atomics.load(s, slot + 1)) !== 0) return true;
     }
     return false;
+  }
+}
+
+/** Int32 slots of a claim table with room for `entries` claims. */
+export function claimTableSlots(entries: number): number {
+  return 2 * entries;
+}
+
+/**
+ * Claimed branches, shared by the searchers of a parallel run: open addressing over 62-bit keys
+ * (two 32-bit lanes, each made odd so that 0 means empty), inserted with one compare-and-swap on
+ * the first lane. When it is too full to insert, a claim succeeds anyway: the branch may then be
+ * explored twice, never not at all.
+ */
+export class ClaimTable {
+  private readonly mask: number;
+
+  constructor(
+    private readonly s: Int32Array,
+    private readonly at: number,
+    slots: number,
+  ) {
+    const entries = slots >> 1;
+    if ((entries & (entries - 1)) !== 0) throw new Error(`claim table: ${entries} entries is not a power of two`);
+    this.mask = entries - 1;
+  }
+
+  claim(a0: number, b0: number): boolean {
+    const a = a0 | 1;
+    const b = b0 | 1;
+    const s = this.s;
+    let i = (Math.imul(a ^ (b >>> 7), 0x9e3779b1) >>> 0) & this.mask;
+    for (let probe = 0; probe < 64; probe++, i = (i + 1) & this.mask) {
+      const slot = this.at + 2 * i;
+      const seen = Atomics.compareExchange(s, slot, 0, a);
+      if (seen === 0) {
+        Atomics.store(s, slot + 1, b);
+        return true;
+      }
+      if (seen !== a) continue;
+      let other = Atomics.load(s, slot + 1);
+      while (other === 0) other = Atomics.load(s, slot + 1); // its claimer is writing the second lane
+      if (other === b) return false;
+    }
+    return true; // too crowded here: explore (perhaps twice)
   }
 }

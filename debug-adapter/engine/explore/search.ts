@@ -21,14 +21,19 @@ export interface SearchSpec {
   hashing: boolean;
   /** Choice points of the default execution (PCT's horizon). */
   horizon: number;
+  /**
+   * Parallel dpor: donate branches below the main line whenever the mailbox is free, not only
+   * when a searcher is idle (the tests use it to make donations happen on small programs).
+   */
+  eagerDonation?: boolean;
 }
 
 export interface SearchControl {
   shouldStop(): boolean;
   /** Parallel runs: the next seed (sampling), from a counter the workers share. */
   claim?: (round: number) => number;
-  /** Parallel runs: the work list of a bounded round the workers share (dpor). */
-  queue?: (round: number) => BranchQueue;
+  /** Parallel runs: the work list of a bounded round the workers share (dpor; `eager`: see SearchSpec.eagerDonation). */
+  queue?: (round: number, eager: boolean) => BranchQueue;
   onExecution?(): void;
 }
 
@@ -49,6 +54,8 @@ export interface SearchOutcome {
   boundCompleted: number;
   prunedByHash: number;
   sleepBlocked: number;
+  /** Branches below the main line handed to an idle searcher (parallel dpor). */
+  donations: number;
   outcomes: Set<string>;
   /** Seeds tried (sampling). */
   seeds: number;
@@ -57,7 +64,7 @@ export interface SearchOutcome {
 }
 
 export function runSearch(target: ExploreTarget, spec: SearchSpec, ctl: SearchControl): SearchOutcome {
-  const out: SearchOutcome = { executions: 0, complete: false, boundCompleted: -1, prunedByHash: 0, sleepBlocked: 0, outcomes: new Set(), seeds: 0 };
+  const out: SearchOutcome = { executions: 0, complete: false, boundCompleted: -1, prunedByHash: 0, sleepBlocked: 0, donations: 0, outcomes: new Set(), seeds: 0 };
   if (spec.strategy === 'dpor') return bounded(target, spec, ctl, out);
   for (let i = 0; !ctl.shouldStop(); i++) {
     const ticket = ctl.claim ? ctl.claim(0) : i;
@@ -86,11 +93,12 @@ function bounded(target: ExploreTarget, spec: SearchSpec, ctl: SearchControl, ou
       stopOnFailure: true,
       shouldStop: () => ctl.shouldStop(),
       onExecution: () => ctl.onExecution?.(),
-      queue: ctl.queue?.(k),
+      queue: ctl.queue?.(k, spec.eagerDonation === true),
     });
     const rep = search.run();
     out.executions += rep.executions;
     out.prunedByHash += rep.prunedByHash;
+    out.donations += rep.donations;
     out.sleepBlocked += rep.sleepBlocked;
     for (const key of rep.outcomes.keys()) out.outcomes.add(key);
     if (rep.failure) {
