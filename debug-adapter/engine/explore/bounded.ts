@@ -2,8 +2,10 @@
 // stateless search over explorer steps from the root, where the running M keeps running for
 // free and switching away from a runnable M costs one preemption. The first (default) execution
 // is the main line; the branches off it form a work list (queue.ts, shallowest first, shared by
-// worker threads), and each branch's subtree is searched depth-first. Reductions, each
-// switchable for the soundness tests and the benchmark:
+// worker threads), and each branch's subtree is searched depth-first — except for the pending
+// branches it hands to idle searchers (donate, followDonated; claims keep a branch of a shared
+// path from being taken twice). Reductions, each switchable for the soundness tests and the
+// benchmark:
 //  - dpor: dynamic partial-order reduction — Flanagan–Godefroid backtrack sets from races found
 //    with vector clocks over the steps' access lists (races.ts), plus the conservative extra
 //    branch of bounded POR (Coons et al. 2013: also branch where the racing step's M was
