@@ -397,7 +397,8 @@ export class BoundedSearch {
   /**
    * A donated branch: the main line to point j, M q there, then the default policy except at the
    * path's deviations, up to the branch's point, where the donor's own thread counts as explored
-   * and the branch's M is taken. The steps on the way were analysed by the donor, which asked
+   * and the branch's M is taken. At every point on the way the default M counts as explored too
+   * (the donor's first execution through the point took it). The steps on the way were analysed by the donor, which asked
    * for the branches their races call for: they are replayed without asking again.
    */
   private followDonated(j: number, q: number, branch: DonatedBranch): boolean {
@@ -429,6 +430,8 @@ export class BoundedSearch {
       }
       const next = this.newPoint(enabled, p);
       this.stack.push(next);
+      // every point below j was made by the donor's execution, which took the default M first
+      next.done |= bit(this.choose(next));
       if (depth + 1 === path[last]) {
         next.done |= bit(branch.taken);
         next.backtrack |= bit(branch.taken);
