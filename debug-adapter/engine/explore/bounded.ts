@@ -24,7 +24,7 @@
 import type { RunResult, ScheduleRecord } from '../api';
 import { conflicts, Footprint, type AccessList } from './access';
 import { StateTable } from './fingerprint';
-import { LocalQueue, type BranchCounts, type BranchQueue, type DonatedBranch } from './queue';
+import { LocalQueue, MAX_DONATED_PAIRS, type BranchCounts, type BranchQueue, type DonatedBranch } from './queue';
 import { RaceAnalysis, type RaceState } from './races';
 import { fair } from './policy';
 import { isFailure, type ExploreTarget, type TargetCheckpoint } from './target';
@@ -180,10 +180,10 @@ export class BoundedSearch {
   /** The work-list search: main-line depths whose points the current task changed. */
   private touched: MainLineMarks | null = null;
   /**
-   * The work-list task being searched: its subtree lies below main-line point j; its branches
-   * are claimed in the queue's table and may be donated to idle searchers.
+   * The work list while one of its tasks is searched: the branches below the task's main-line
+   * point are claimed in its table and may be donated to idle searchers.
    */
-  private task: { j: number; queue: BranchQueue } | null = null;
+  private taskQueue: BranchQueue | null = null;
   private report: BoundedReport;
   private lastExecution: Execution | null = null;
   /**
@@ -261,9 +261,9 @@ export class BoundedSearch {
       this.mainLineTo(main, j, Math.min(j, lastTask, copied + 1));
       lastTask = j;
       copied = j;
-      this.task = { j, queue };
+      this.taskQueue = queue;
       const stopped = (task.donated ? this.followDonated(j, q, task.donated) : this.branch(j, q)) || !this.dfs(j + 1);
-      this.task = null;
+      this.taskQueue = null;
       // races found in that subtree ask for branches further up the main line
       if (this.dpor) {
         this.touched.mark(j);
@@ -325,7 +325,7 @@ export class BoundedSearch {
   /** Depth-first over the pending branches at depth ≥ floor; true when none is left. */
   private dfs(floor: number): boolean {
     for (;;) {
-      if (this.task && this.task.queue.wantsDonation()) this.donate(floor);
+      if (this.taskQueue?.wantsDonation()) this.donate(this.taskQueue, floor);
       const next = this.nextBranch(floor);
       if (!next) return true;
       if (this.o.shouldStop()) return false;
@@ -337,7 +337,7 @@ export class BoundedSearch {
   private nextBranch(floor: number): { depth: number; thread: number } | null {
     for (let j = this.stack.length - 1; j >= floor; j--) {
       const p = this.stack[j];
-      let cand = (this.dpor ? p.backtrack : p.enabled) & p.enabled & ~p.done & ~(this.sleepOn ? p.sleep : 0);
+      let cand = this.pending(p);
       while (cand !== 0) {
         const q = lowest(cand);
         cand &= ~bit(q);
@@ -356,10 +356,15 @@ export class BoundedSearch {
     return null;
   }
 
+  /** The Ms still to take at p: asked for (every enabled one without DPOR), not done, not asleep. */
+  private pending(p: Point): number {
+    return (this.dpor ? p.backtrack : p.enabled) & p.enabled & ~p.done & ~(this.sleepOn ? p.sleep : 0);
+  }
+
   /** Claims branch (p at depth, q) for this searcher (inside a task; alone, always granted). */
   private claim(p: Point, depth: number, q: number): boolean {
-    if (!this.task || (p.claimed & bit(q)) !== 0) return true;
-    const granted = this.task.queue.claim(pathHashA(p.ha ^ Math.imul(depth, 0x27d4eb2f), q), pathHashB(p.hb + depth, q));
+    if (!this.taskQueue || (p.claimed & bit(q)) !== 0) return true;
+    const granted = this.taskQueue.claim(pathHashA(p.ha ^ Math.imul(depth, 0x27d4eb2f), q), pathHashB(p.hb + depth, q));
     if (granted) p.claimed |= bit(q);
     return granted;
   }
@@ -369,28 +374,25 @@ export class BoundedSearch {
    * (the largest subtree), as the deviations from the default policy that lead to it. Not while
    * a state entry is on the stack: its footprint must see its whole subtree.
    */
-  private donate(floor: number): void {
-    const queue = (this.task as { queue: BranchQueue }).queue;
+  private donate(queue: BranchQueue, floor: number): void {
     for (const x of this.stack) if (x.footprint) return;
+    // the deviations from the default policy on the way down (a deeper branch's path holds them all)
+    const path: number[] = [];
     for (let d = floor; d < this.stack.length; d++) {
       const p = this.stack[d];
-      for (let cand = (this.dpor ? p.backtrack : p.enabled) & p.enabled & ~p.done; cand !== 0; cand &= cand - 1) {
+      for (let cand = this.pending(p); cand !== 0; cand &= cand - 1) {
         const t = lowest(cand);
         if (p.preempts + this.cost(p, t) > this.o.bound) continue; // nextBranch counts it
-        const path: number[] = [];
-        for (let i = floor; i < d; i++) {
-          const x = this.stack[i];
-          if (x.thread !== this.choose(x)) path.push(i, x.thread);
-        }
-        path.push(d, t);
+        if (path.length >= 2 * MAX_DONATED_PAIRS) return;
         if (!this.claim(p, d, t)) {
           p.done |= bit(t);
           continue;
         }
-        // claimed: if the mailbox is taken meanwhile (or the path too long), it stays ours to explore
-        if (queue.donate(floor - 1, this.stack[floor - 1].thread, { path, taken: p.thread })) p.done |= bit(t);
+        // claimed: if the mailbox is taken meanwhile, it stays ours to explore
+        if (queue.donate(floor - 1, this.stack[floor - 1].thread, { path: [...path, d, t], taken: p.thread })) p.done |= bit(t);
         return;
       }
+      if (p.thread !== this.choose(p)) path.push(d, p.thread);
     }
   }
 
@@ -398,8 +400,8 @@ export class BoundedSearch {
    * A donated branch: the main line to point j, M q there, then the default policy except at the
    * path's deviations, up to the branch's point, where the donor's own thread counts as explored
    * and the branch's M is taken. At every point on the way the default M counts as explored too
-   * (the donor's first execution through the point took it). The steps on the way were analysed by the donor, which asked
-   * for the branches their races call for: they are replayed without asking again.
+   * (the donor's first execution through the point took it). The steps on the way were analysed
+   * by the donor, which asked for the branches their races call for: no asking again here.
    */
   private followDonated(j: number, q: number, branch: DonatedBranch): boolean {
     while (this.stack.length > j + 1) this.pop();
@@ -414,13 +416,7 @@ export class BoundedSearch {
     for (;;) {
       const depth = this.stack.length - 1;
       const p = this.stack[depth];
-      p.done |= bit(forced);
-      p.backtrack |= bit(forced);
-      p.thread = forced;
-      p.steps = this.target.step(forced);
-      this.keepAccesses(p, depth);
-      p.yielded = this.target.yielded;
-      this.analyze(depth, false);
+      this.takeStep(p, depth, forced, false);
       // a path longer than its execution would be a bug; the execution is still a real one
       if (this.target.halted) return this.finishExecution();
       const enabled = fair(this.target.enabled(), p.thread, p.yielded);
@@ -569,15 +565,23 @@ export class BoundedSearch {
         this.report.overBound++;
         return false;
       }
-      p.done |= bit(q);
-      p.backtrack |= bit(q);
-      p.thread = q;
-      p.steps = t.step(q);
-      this.keepAccesses(p, this.stack.length - 1);
-      p.yielded = t.yielded;
-      p.host?.addRange(p.accPool, p.accAt, p.accLen, q);
-      this.analyze(this.stack.length - 1, this.dpor);
+      this.takeStep(p, this.stack.length - 1, q, this.dpor);
     }
+  }
+
+  /**
+   * M q takes its step at p (depth j): recorded in p, its accesses kept (and added to the
+   * subtree's footprint), its races analysed (asking for branches when `race`).
+   */
+  private takeStep(p: Point, j: number, q: number, race: boolean): void {
+    p.done |= bit(q);
+    p.backtrack |= bit(q);
+    p.thread = q;
+    p.steps = this.target.step(q);
+    this.keepAccesses(p, j);
+    p.yielded = this.target.yielded;
+    p.host?.addRange(p.accPool, p.accAt, p.accLen, q);
+    this.analyze(j, race);
   }
 
   /** Copies the tracker's access list of the step at depth j into the pool. */

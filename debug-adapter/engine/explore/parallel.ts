@@ -19,15 +19,16 @@ export const S_STOP = 0; // 1 cancelled or limit, 2 a worker found a failure
 export const S_EXECUTIONS = 1;
 export const S_DONE = 2; // workers finished (the main thread waits on it)
 export const S_SEEDS = 3; // the seed counter (sampling)
-export const S_QUEUES = 4; // then one shared work list per bounded round 0..K (dpor), then the claim table
-/** Main-line points a shared work list holds (the finalizer race's main line has ~22,000). */
-export const QUEUE_POINTS = 1 << 17;
+export const S_CLAIMS = 4; // dpor: the claim table, then one shared work list per bounded round 0..K
 /** Branches below the main line the claim table holds (the full race at k = 2 takes ~190,000). */
 export const CLAIM_ENTRIES = 1 << 21;
+export const S_QUEUES = S_CLAIMS + claimTableSlots(CLAIM_ENTRIES);
+/** Main-line points a shared work list holds (the finalizer race's main line has ~22,000). */
+export const QUEUE_POINTS = 1 << 17;
 
-/** Int32 slots of the shared buffer for a search of `rounds` bounded rounds. */
+/** Int32 slots of the shared buffer for a search of `rounds` bounded rounds (0: sampling). */
 function sharedSlots(rounds: number): number {
-  return S_QUEUES + rounds * sharedQueueSlots(QUEUE_POINTS) + (rounds > 0 ? claimTableSlots(CLAIM_ENTRIES) : 0);
+  return rounds > 0 ? S_QUEUES + rounds * sharedQueueSlots(QUEUE_POINTS) : S_CLAIMS;
 }
 
 export interface WorkerInput {
@@ -133,10 +134,7 @@ function runWorkers(program: ProgramSources, target: TargetOptions, spec: Search
  * seed counter, and one work list per bounded round. `stopped` adds the searcher's own checks.
  */
 export function sharedControl(s: Int32Array, maxExecutions: number, stopped: () => boolean): SearchControl {
-  // the claim table follows the work lists (of however many rounds the buffer was made for)
-  const rounds = Math.max(0, Math.floor((s.length - S_QUEUES - claimTableSlots(CLAIM_ENTRIES)) / sharedQueueSlots(QUEUE_POINTS)));
-  const claimsAt = S_QUEUES + rounds * sharedQueueSlots(QUEUE_POINTS);
-  const claims = rounds > 0 ? new ClaimTable(s, claimsAt, claimTableSlots(CLAIM_ENTRIES)) : null;
+  const claims = s.length > S_CLAIMS ? new ClaimTable(s, S_CLAIMS, claimTableSlots(CLAIM_ENTRIES)) : null;
   return {
     shouldStop: () => Atomics.load(s, S_STOP) !== 0 || Atomics.load(s, S_EXECUTIONS) >= maxExecutions || stopped(),
     claim: () => Atomics.add(s, S_SEEDS, 1),

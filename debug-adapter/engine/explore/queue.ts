@@ -208,28 +208,29 @@ export class SharedQueue implements BranchQueue {
         Atomics.add(this.s, this.at + BUSY, 1);
         this.busy = true;
       }
-      const got = this.scan() ?? this.received();
-      const mine = got ? null : this.overflow.take();
-      if (got || mine) {
+      const got = this.scan() ?? this.received() ?? this.fromOverflow();
+      if (got) {
         this.setHungry(false);
-        return got ?? { j: (mine as BranchTask).j + this.points, q: (mine as BranchTask).q };
+        return got;
       }
       // nothing to take: idle; the round is over when nobody is exploring (a searcher still
       // exploring asks for its branches before it goes idle, and then scans again itself)
       const change = Atomics.load(this.s, this.at + CHANGE);
       Atomics.sub(this.s, this.at + BUSY, 1);
       this.busy = false;
-      if (Atomics.load(this.s, this.at + BUSY) === 0 && !this.anyWanted()) {
-        this.setHungry(false);
-        return null;
-      }
-      if (shouldStop()) {
+      if ((Atomics.load(this.s, this.at + BUSY) === 0 && !this.anyWanted()) || shouldStop()) {
         this.setHungry(false);
         return null;
       }
       this.setHungry(true);
       Atomics.wait(this.s, this.at + CHANGE, change, 20);
     }
+  }
+
+  /** A branch of the part of the main line beyond the shared capacity (this searcher's own). */
+  private fromOverflow(): BranchTask | null {
+    const mine = this.overflow.take();
+    return mine ? { j: mine.j + this.points, q: mine.q } : null;
   }
 
   private setHungry(on: boolean): void {
