@@ -93,7 +93,10 @@ interface Point {
   sleepLists: (AccessList | null)[];
   /** The step taken from here in the current execution. */
   thread: number;
+  /** The step's statements. */
   steps: number;
+  /** The explorer steps it stands for: more than one when it ran on to a yield (no preemption left). */
+  spanned: number;
   /** The step's access list: pool[accAt … accAt+accLen) (pool changes when it grows: accPool). */
   accAt: number;
   accLen: number;
@@ -528,6 +531,8 @@ export class BoundedSearch {
    */
   private extend(forced: number): boolean {
     const t = this.target;
+    // limits and cancel are checked every 64 steps, or sooner after long steps (one that runs
+    // on to a yield can be long)
     let countdown = 0;
     for (;;) {
       if (--countdown <= 0) {
@@ -566,6 +571,7 @@ export class BoundedSearch {
         return false;
       }
       this.takeStep(p, this.stack.length - 1, q, this.dpor);
+      countdown -= p.steps >> 10;
     }
   }
 
@@ -577,7 +583,11 @@ export class BoundedSearch {
     p.done |= bit(q);
     p.backtrack |= bit(q);
     p.thread = q;
-    p.steps = this.target.step(q);
+    // with no preemption left, the points before q's next yield offer no choice within the bound
+    p.steps = this.target.step(q, p.preempts + this.cost(p, q) >= this.o.bound);
+    p.spanned = this.target.spanned;
+    // the points it ran through offered other Ms, beyond the bound
+    if (p.spanned > 1) this.report.overBound++;
     this.keepAccesses(p, j);
     p.yielded = this.target.yielded;
     p.host?.addRange(p.accPool, p.accAt, p.accLen, q);
@@ -622,7 +632,7 @@ export class BoundedSearch {
     const p = this.spare.pop();
     if (!p) {
       return {
-        enabled, last, preempts, backtrack: 0, done: 0, sleep, sleepLists, thread: -1, steps: 0,
+        enabled, last, preempts, backtrack: 0, done: 0, sleep, sleepLists, thread: -1, steps: 0, spanned: 1,
         free: prev ? prev.yielded : true, yielded: false,
         accAt: 0, accLen: 0, accPool: EMPTY, entry: -1,
         footprint: null,
@@ -642,6 +652,7 @@ export class BoundedSearch {
     p.sleepLists = sleepLists;
     p.thread = -1;
     p.steps = 0;
+    p.spanned = 1;
     p.free = prev ? prev.yielded : true;
     p.yielded = false;
     p.accAt = 0;
@@ -705,12 +716,19 @@ export class BoundedSearch {
     const top = this.stack[this.stack.length - 1];
     const preemptions = top ? top.preempts + (top.thread >= 0 ? this.cost(top, top.thread) : 0) : 0;
     // the choices are kept only for an execution that may be reported (one array per step)
-    const choices = this.isTarget(r) ? this.stack.filter((x) => x.thread >= 0).map((x) => x.thread) : [];
+    const choices = this.isTarget(r) ? this.choices() : [];
     const e: Execution = { result: r, schedule: r.schedule, preemptions, choices };
     this.lastExecution = e;
     this.count(e);
     if (this.dpor && top) this.pendingSteps(top);
     return this.isTarget(r) && this.o.stopOnFailure;
+  }
+
+  /** The M of every explorer step of the current execution (a step that ran on stands for several). */
+  private choices(): number[] {
+    const out: number[] = [];
+    for (const x of this.stack) for (let k = 0; x.thread >= 0 && k < x.spanned; k++) out.push(x.thread);
+    return out;
   }
 
   /**

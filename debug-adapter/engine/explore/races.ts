@@ -2,66 +2,41 @@
 // steps by vector clocks, computed from the steps' access lists (access.ts). Two steps of
 // different Ms race when they conflict (same word, one writes) and neither happens before the
 // other; the search then asks for the later step's M to run before the earlier one. Everything
-// lives in typed arrays (per-word records in an open-addressing table reset by a generation
-// stamp), since it runs once per explorer step of every execution.
+// lives in typed arrays (per-word records, found through an open-addressing table that keeps a
+// word's record for the whole search), since it runs once per explorer step of every execution.
 
 /** Ms the analysis tracks (ids 0..MAX_THREADS−1). */
 export const MAX_THREADS = 8;
 const NT = MAX_THREADS;
 
-interface WordTableState {
-  order: Int32Array;
-}
-
 /** The analysis after some steps: restoring it continues from there (steps before it keep their clocks). */
 export interface RaceState {
-  words: WordTableState;
+  /** Records in use then (records made since are of words not yet accessed at that point). */
+  size: number;
   nt: number;
   recs: Int32Array;
   threadClock: Int32Array;
 }
 
-/** Word → record index, open addressing; `clear()` is O(1) (a new generation). */
+/**
+ * Word → record index, open addressing. Never cleared: a word keeps its record index for the
+ * whole search, so a checkpoint of the analysis is just the records' contents.
+ */
 class WordTable {
   private keys = new Int32Array(1 << 16);
   private vals = new Int32Array(1 << 16);
-  private stamp = new Int32Array(1 << 16);
-  /** The word of each record index, in the order they were made. */
-  private order = new Int32Array(1 << 12);
-  private gen = 1;
+  private used = new Uint8Array(1 << 16);
   size = 0;
 
-  clear(): void {
-    this.gen++;
-    this.size = 0;
-  }
-
-  /** The words, in record order (for a checkpoint). */
-  capture(): WordTableState {
-    return { order: this.order.slice(0, this.size) };
-  }
-
-  /** Back to a captured table: the same words with the same record indices. */
-  restore(s: WordTableState): void {
-    this.clear();
-    for (let v = 0; v < s.order.length; v++) this.getOrAdd(s.order[v]);
-  }
-
-  /** The record index of `w`, made (as `next`) when it has none; `next` must be this.size. */
+  /** The record index of `w`, made (as `size`) when it has none. */
   getOrAdd(w: number): number {
     if ((this.size + 1) * 2 > this.keys.length) this.grow();
     const mask = this.keys.length - 1;
     for (let i = Math.imul(w, 0x9e3779b1) >>> 16 & mask; ; i = (i + 1) & mask) {
-      if (this.stamp[i] !== this.gen) {
-        this.stamp[i] = this.gen;
+      if (this.used[i] === 0) {
+        this.used[i] = 1;
         this.keys[i] = w;
         this.vals[i] = this.size;
-        if (this.size === this.order.length) {
-          const n = new Int32Array(this.order.length * 2);
-          n.set(this.order);
-          this.order = n;
-        }
-        this.order[this.size] = w;
         return this.size++;
       }
       if (this.keys[i] === w) return this.vals[i];
@@ -69,18 +44,17 @@ class WordTable {
   }
 
   private grow(): void {
-    const { keys, vals, stamp, gen } = this;
+    const { keys, vals, used } = this;
     const n = keys.length * 2;
     this.keys = new Int32Array(n);
     this.vals = new Int32Array(n);
-    this.stamp = new Int32Array(n);
-    this.gen = 1;
+    this.used = new Uint8Array(n);
     const mask = n - 1;
     for (let k = 0; k < keys.length; k++) {
-      if (stamp[k] !== gen) continue;
+      if (used[k] === 0) continue;
       let i = Math.imul(keys[k], 0x9e3779b1) >>> 16 & mask;
-      while (this.stamp[i] === 1) i = (i + 1) & mask;
-      this.stamp[i] = 1;
+      while (this.used[i] === 1) i = (i + 1) & mask;
+      this.used[i] = 1;
       this.keys[i] = keys[k];
       this.vals[i] = vals[k];
     }
@@ -98,8 +72,13 @@ export class RaceAnalysis {
   private clocks: Int32Array;
   /** The M of the step at depth j. */
   private stepThread = new Int8Array(4096);
-  /** The record index of each access of the step being processed. */
+  /** The record index of each access of the step being processed (−1: a repeat, skipped). */
   private slots: Int32Array = new Int32Array(256);
+  /** Per record: the serial of the last step that read (or wrote) the word, and that wrote it. */
+  private readSeen: Int32Array;
+  private writeSeen: Int32Array;
+  /** Numbers the calls of `step`, for readSeen/writeSeen. */
+  private serial = 0;
 
   /**
    * `nt`: the Ms expected (ids 0..nt−1; clocks have one entry per M, so fewer is faster). An M
@@ -109,12 +88,14 @@ export class RaceAnalysis {
     if (nt > NT) throw new Error(`explorer: ${nt} Ms are more than the ${NT} threads the search tracks`);
     this.rec = nt + 1;
     this.recs = new Int32Array(this.rec * 4096);
+    this.readSeen = new Int32Array(this.recs.length);
+    this.writeSeen = new Int32Array(this.recs.length);
     this.threadClock = new Int32Array(nt * nt);
     this.clocks = new Int32Array(nt * 4096);
   }
 
   reset(): void {
-    this.words.clear();
+    this.recs.fill(-1, 0, this.words.size * this.rec);
     this.threadClock.fill(0);
   }
 
@@ -123,7 +104,7 @@ export class RaceAnalysis {
    * steps before that point were not processed again differently (their clocks stay in place).
    */
   capture(): RaceState {
-    return { words: this.words.capture(), nt: this.nt, recs: this.recs.slice(0, this.words.size * this.rec), threadClock: this.threadClock.slice() };
+    return { size: this.words.size, nt: this.nt, recs: this.recs.slice(0, this.words.size * this.rec), threadClock: this.threadClock.slice() };
   }
 
   /** The Ms the clocks have room for now (a state captured with fewer cannot be restored). */
@@ -133,9 +114,9 @@ export class RaceAnalysis {
 
   restore(s: RaceState): void {
     if (s.nt !== this.nt) throw new Error(`explorer: a race-analysis state for ${s.nt} Ms restored into one for ${this.nt}`);
-    this.words.restore(s.words);
-    if (this.recs.length < s.recs.length) this.recs = new Int32Array(Math.max(s.recs.length, this.recs.length * 2));
+    // the words met since are not accessed yet at that point
     this.recs.set(s.recs);
+    this.recs.fill(-1, s.recs.length, this.words.size * this.rec);
     this.threadClock.set(s.threadClock);
   }
 
@@ -157,8 +138,16 @@ export class RaceAnalysis {
     // accesses in program order: each is checked against the clock joined so far, and its own
     // dependencies are joined before the next one is checked (a step that reads what k wrote
     // is ordered after everything k was ordered after, for the rest of its accesses)
+    // a word's second read in the step, or its second write, finds nothing the first did not
+    const serial = this.nextSerial();
     for (let k = a0; k < a1; k += 2) {
       const s = this.recordOf(pool[k]);
+      if (pool[k + 1] !== 0 ? this.writeSeen[s] === serial : this.readSeen[s] === serial) {
+        slots[(k - a0) >> 1] = -1;
+        continue;
+      }
+      this.readSeen[s] = serial;
+      if (pool[k + 1] !== 0) this.writeSeen[s] = serial;
       slots[(k - a0) >> 1] = s;
       // the last write, and (for a write) the last read of every other M
       const last = pool[k + 1] !== 0 ? s + nt : s;
@@ -183,6 +172,7 @@ export class RaceAnalysis {
     const recs = this.recs;
     for (let k = a0; k < a1; k += 2) {
       const s = slots[(k - a0) >> 1];
+      if (s < 0) continue;
       if (pool[k + 1] !== 0) {
         recs[s] = j;
         for (let q = 1; q <= nt; q++) recs[s + q] = -1;
@@ -205,8 +195,31 @@ export class RaceAnalysis {
     for (let t = 0; t < old; t++) for (let c = 0; c < old; c++) tc[t * n + c] = this.threadClock[t * old + c];
     this.threadClock = tc;
     this.recs = relay(this.recs, this.recs.length / (old + 1), old + 1, n + 1, -1);
+    this.fitSeen();
     this.nt = n;
     this.rec = n + 1;
+  }
+
+  /** A new serial for `step` (the marks start over before it would overflow). */
+  private nextSerial(): number {
+    if (this.serial === 0x3fffffff) {
+      this.serial = 0;
+      this.readSeen.fill(0);
+      this.writeSeen.fill(0);
+    }
+    return ++this.serial;
+  }
+
+  /** readSeen and writeSeen as long as recs (after recs grew). */
+  private fitSeen(): void {
+    if (this.readSeen.length >= this.recs.length) return;
+    const grow = (a: Int32Array): Int32Array => {
+      const n = new Int32Array(this.recs.length);
+      n.set(a);
+      return n;
+    };
+    this.readSeen = grow(this.readSeen);
+    this.writeSeen = grow(this.writeSeen);
   }
 
   /** The record of word w (made empty when new). */
@@ -218,6 +231,7 @@ export class RaceAnalysis {
         const n = new Int32Array(this.recs.length * 2);
         n.set(this.recs);
         this.recs = n;
+        this.fitSeen();
       }
       for (let r = s; r < s + this.rec; r++) this.recs[r] = -1;
     }

@@ -132,9 +132,18 @@ export class ExploreTarget {
     if (!this.vm.halted && this.enabled() === 0) this.vm.run();
   }
 
-  /** One explorer step of M `t`: returns the statements it ran (its accesses: `accesses()`; whether it yielded: `yielded`). */
-  step(t: number): number {
-    return this.tracker.step(this.vm.ms[t]);
+  /**
+   * One explorer step of M `t` (with `runOn`, on to its next yield: `spanned` says how many
+   * steps that was): returns the statements it ran (its accesses: `accesses()`; whether it
+   * yielded: `yielded`).
+   */
+  step(t: number, runOn = false): number {
+    return this.tracker.step(this.vm.ms[t], runOn);
+  }
+
+  /** The explorer steps the last step stood for (more than 1 only when it ran on). */
+  get spanned(): number {
+    return this.tracker.spanned;
   }
 
   /** The last step gave up its M (switching away after it is not a preemption). */

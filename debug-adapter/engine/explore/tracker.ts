@@ -34,6 +34,16 @@ export class EventTracker implements Listener {
   /** Record access lists (off while replaying a known prefix). */
   private recording = false;
   private readonly classes: Int8Array[];
+  /**
+   * The current step runs on through visible statements until the M yields (or blocks, or the
+   * program ends): the search has no preemption left, so no point before that offers a choice.
+   */
+  private runOn = false;
+  /** The M's goroutine and state when the step began (a run-on step ends when either changes). */
+  private startG: Gor | null = null;
+  private startState = '';
+  /** The explorer steps (as a step that does not run on would take them) the last step stands for. */
+  spanned = 1;
   /** The last step yielded the M (gosched, osyield, park, a goroutine switch, a block): switching away is free. */
   yielded = false;
   private readonly sg0: number;
@@ -53,13 +63,18 @@ export class EventTracker implements Listener {
 
   /**
    * Runs M `m` for one explorer step: local statements up to and including one visible
-   * statement. Returns the statements it ran; the step's accesses are in `accesses()`.
+   * statement — or, with `runOn`, up to the one after which the M yields. Returns the
+   * statements it ran; the step's accesses are in `accesses()`.
    */
-  step(m: Mach): number {
+  step(m: Mach, runOn = false): number {
     this.begin(true);
+    this.runOn = runOn;
+    this.spanned = 1;
     this.alone = !this.othersRunnable(m);
     const before = m.curg;
     const state = m.state;
+    this.startG = before;
+    this.startState = state;
     const used = this.vm.step(m, STEP_LIMIT);
     this.finish(m, before, state);
     return used;
@@ -91,6 +106,7 @@ export class EventTracker implements Listener {
 
   private begin(pausing: boolean, record = true): void {
     this.len = 0;
+    this.runOn = false;
     this.yielded = false;
     this.visible = false;
     this.pausing = pausing;
@@ -150,7 +166,14 @@ export class EventTracker implements Listener {
     // none is yet: points with one runnable M offer no choice, so the M's visible statements up
     // to the one that lets another M run form one step (not across a yield, which frees the
     // point after it)
-    if (this.pausing && this.visible && (!this.alone || this.yielded || this.othersRunnable(m))) return true;
+    if (this.pausing && this.visible && (!this.alone || this.yielded || this.othersRunnable(m))) {
+      // (a goroutine switch or an M state change since the step began is a yield: finish())
+      if (this.yielded || !this.runOn || m.curg !== this.startG || m.state !== this.startState) return true;
+      // where a step would have ended: the next one begins here
+      this.spanned++;
+      this.visible = false;
+      this.alone = !this.othersRunnable(m);
+    }
     this.classifyStatement(m, fr, label);
     return false;
   }
