@@ -14,6 +14,7 @@ import { BoundedSearch, UNBOUNDED } from '../../debug-adapter/engine/explore/bou
 import { compareRuns } from '../../debug-adapter/engine/explore/compare';
 import { RaceAnalysis } from '../../debug-adapter/engine/explore/races';
 import { explore } from '../../debug-adapter/engine/explore/explorer';
+import { runPolicy, sequenceChooser } from '../../debug-adapter/engine/explore/policy';
 import { makeParallelRunner } from '../../debug-adapter/engine/explore/parallel';
 import { encodeSchedule, replaySchedule } from '../../debug-adapter/engine/explore/schedule-file';
 import { runSearch, type SearchSpec } from '../../debug-adapter/engine/explore/search';
@@ -114,6 +115,47 @@ test('replaying from checkpoints is exact: the same executions, schedules and or
     assert.ok(fromRoot.length > 50, `${runtime}: only ${fromRoot.length} executions`);
     assert.deepEqual(executions(true), fromRoot, `${runtime}: replays from checkpoints differ from replays from the root`);
     if (runtime === 'before-f8e4a2e') assert.ok(isFailure({ outcome: fromRoot[fromRoot.length - 1].split('|')[0] as RunResult['outcome'] }), 'the search ends at the race');
+  }
+});
+
+/**
+ * A schedule record's runs ([M, statements, …]) with consecutive runs of one M joined: a step
+ * that runs on is one run where steps one at a time can log a run of no statements (the M only
+ * scheduled) and then the rest.
+ */
+function runsOf(switches: readonly number[]): string {
+  const out: number[] = [];
+  for (let i = 0; i < switches.length; i += 2) {
+    if (out.length > 0 && out[out.length - 2] === switches[i]) out[out.length - 1] += switches[i + 1];
+    else out.push(switches[i], switches[i + 1]);
+  }
+  return out.join(',');
+}
+
+test('steps that run on to a yield once no preemption is left are exact: the same executions, and failing choices that replay', () => {
+  // k = 2 on the one-span fixed scenario (cut at 300 executions) and k = 1 on before-f8e4a2e
+  // up to the first failure, whose choices (one M per explorer step) must replay it
+  for (const [file, runtime, bound, cap] of [[smallRace(), 'f8e4a2e', 2, 300], [race, 'before-f8e4a2e', 1, 400]] as const) {
+    const target = new ExploreTarget(compile(file, runtime), {});
+    const search = (runOn: boolean): { seen: string[]; choices: number[] } => {
+      const seen: string[] = [];
+      const r = new BoundedSearch(target, {
+        bound, por: true, dpor: true, hashing: true, stopOnFailure: true, runOn,
+        shouldStop: () => seen.length >= cap,
+        onExecution: (e) => void seen.push(`${e.result.outcome}|${e.result.message}|${e.result.output}|${runsOf(e.schedule.switches)}`),
+      }).run();
+      return { seen, choices: r.failure?.choices ?? [] };
+    };
+    const stepwise = search(false);
+    const runOn = search(true);
+    assert.ok(stepwise.seen.length > 50, `${runtime}: only ${stepwise.seen.length} executions`);
+    assert.deepEqual(runOn.seen, stepwise.seen, `${runtime}: run-on steps change the executions`);
+    assert.deepEqual(runOn.choices, stepwise.choices, `${runtime}: run-on steps change the failing execution's choices`);
+    if (runtime === 'before-f8e4a2e') {
+      assert.ok(runOn.choices.length > 0, 'the search ends at the race');
+      const again = runPolicy(target, sequenceChooser(runOn.choices), () => false);
+      assert.ok(isFailure(again.result), `the choices replay to ${again.result.outcome}`);
+    }
   }
 });
 

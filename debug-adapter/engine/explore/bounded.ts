@@ -4,7 +4,10 @@
 // is the main line; the branches off it form a work list (queue.ts, shallowest first, shared by
 // worker threads), and each branch's subtree is searched depth-first — except for the pending
 // branches it hands to idle searchers (donate, followDonated; claims keep a branch of a shared
-// path from being taken twice). Reductions, each switchable for the soundness tests and the
+// path from being taken twice). Once an execution has used the whole bound, a step runs on to
+// its M's next yield (tracker.ts): the points in between offer no choice the bound allows, so
+// they are not made (races with those steps ask at the step's start, the cheaper place).
+// Reductions, each switchable for the soundness tests and the
 // benchmark:
 //  - dpor: dynamic partial-order reduction — Flanagan–Godefroid backtrack sets from races found
 //    with vector clocks over the steps' access lists (races.ts), plus the conservative extra
@@ -50,6 +53,11 @@ export interface BoundedOptions {
   onExecution?: (e: Execution) => void;
   /** Where the branches off the main line are listed (a SharedQueue for worker threads; default: this search's own). */
   queue?: BranchQueue;
+  /**
+   * With no preemption left, a step runs on to its M's next yield (default true; off, every
+   * visible statement is a point of its own — the exactness test compares the two).
+   */
+  runOn?: boolean;
   /** Replay from checkpoints along the stack (default true; off, every branch replays from the root — the exactness test compares the two). */
   checkpoints?: boolean;
 }
@@ -584,7 +592,7 @@ export class BoundedSearch {
     p.backtrack |= bit(q);
     p.thread = q;
     // with no preemption left, the points before q's next yield offer no choice within the bound
-    p.steps = this.target.step(q, p.preempts + this.cost(p, q) >= this.o.bound);
+    p.steps = this.target.step(q, this.o.runOn !== false && p.preempts + this.cost(p, q) >= this.o.bound);
     p.spanned = this.target.spanned;
     // the points it ran through offered other Ms, beyond the bound
     if (p.spanned > 1) this.report.overBound++;
