@@ -96,6 +96,76 @@ test('race analysis: clocks sized for 2 Ms widen when a third M appears and repo
   }
 });
 
+/**
+ * The races RaceAnalysis reports, computed plainly (maps, every access processed, no reuse):
+ * each access checks the word's last write — and, a write, every other M's last read — against
+ * the step's clock joined so far, then joins their clocks. A race may be listed twice.
+ */
+function referenceRaces(threads: Int8Array, lists: Int32Array[]): string[] {
+  const found: string[] = [];
+  const clockOf: number[][] = [];
+  const threadClock = new Map<number, number[]>();
+  const lastWrite = new Map<number, number>();
+  const lastReads = new Map<number, Map<number, number>>();
+  lists.forEach((l, j) => {
+    const p = threads[j];
+    const tc = [...(threadClock.get(p) ?? [0, 0, 0])];
+    for (let k = 0; k < l.length; k += 2) {
+      const w = l[k];
+      const write = l[k + 1] !== 0;
+      const against = [lastWrite.get(w), ...(write ? [...(lastReads.get(w) ?? new Map()).values()] : [])].filter((i): i is number => i !== undefined && threads[i] !== p);
+      for (const i of against) if (clockOf[i][threads[i]] > tc[threads[i]]) found.push(`${i}<${j}:M${p}`);
+      for (const i of against) for (let q = 0; q < 3; q++) tc[q] = Math.max(tc[q], clockOf[i][q]);
+    }
+    tc[p] = j + 1;
+    clockOf[j] = tc;
+    threadClock.set(p, tc);
+    for (let k = 0; k < l.length; k += 2) {
+      if (l[k + 1] !== 0) {
+        lastWrite.set(l[k], j);
+        lastReads.set(l[k], new Map());
+      } else {
+        if (!lastReads.has(l[k])) lastReads.set(l[k], new Map());
+        lastReads.get(l[k])?.set(p, j);
+      }
+    }
+  });
+  return found;
+}
+
+test('race analysis: a repeated access within a step changes nothing; a restored capture finds the same races again, words first met after it included', () => {
+  let seed = 11;
+  const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  for (let run = 0; run < 50; run++) {
+    const steps = 120;
+    const threads = Int8Array.from({ length: steps }, () => rnd(3));
+    // the second half also touches words the first half never did
+    const lists = Array.from(threads, (_, j) => Int32Array.from({ length: 2 * (1 + rnd(4)) }, (_, k) => (k % 2 === 0 ? 100 + rnd(j < steps / 2 ? 5 : 9) : rnd(2))));
+    const doubled = lists.map((l) => Int32Array.from([...l, ...l]));
+    const racesOf = (a: RaceAnalysis, ls: Int32Array[], from: number): string[] => {
+      const found: string[] = [];
+      for (let j = from; j < steps; j++) a.step(j, threads[j], ls[j], 0, ls[j].length, (i, q) => void found.push(`${i}<${j}:M${q}`));
+      return found;
+    };
+    const a = new RaceAnalysis(3);
+    a.reset();
+    const whole = racesOf(a, lists, 0);
+    assert.deepEqual([...new Set(whole)].sort(), [...new Set(referenceRaces(threads, lists))].sort(), `run ${run}: the analysis differs from the reference`);
+    const b = new RaceAnalysis(3);
+    b.reset();
+    assert.deepEqual(racesOf(b, doubled, 0), whole, `run ${run}: repeated accesses change the races`);
+    // the first half, a capture, the second half, then back to the capture and the second half again
+    const c = new RaceAnalysis(3);
+    c.reset();
+    for (let j = 0; j < steps / 2; j++) c.step(j, threads[j], lists[j], 0, lists[j].length, null);
+    const mid = c.capture();
+    const second = racesOf(c, lists, steps / 2);
+    assert.deepEqual(second, whole.filter((r) => Number(r.split(':')[0].split('<')[1]) >= steps / 2), `run ${run}: the second half differs`);
+    c.restore(mid);
+    assert.deepEqual(racesOf(c, lists, steps / 2), second, `run ${run}: after restoring the capture, the second half differs`);
+  }
+});
+
 test('replaying from checkpoints is exact: the same executions, schedules and oracle reports as replaying every branch from the root', () => {
   // k = 2 on the full fixed scenario (cut at 120 executions: deep branches, long replays) and
   // k = 1 on before-f8e4a2e up to the first failure (an oracle or runtime report mid-search)

@@ -11,9 +11,8 @@ const NT = MAX_THREADS;
 
 /** The analysis after some steps: restoring it continues from there (steps before it keep their clocks). */
 export interface RaceState {
-  /** Records in use then (records made since are of words not yet accessed at that point). */
-  size: number;
   nt: number;
+  /** The records then (records made since are of words not yet accessed at that point). */
   recs: Int32Array;
   threadClock: Int32Array;
 }
@@ -104,7 +103,7 @@ export class RaceAnalysis {
    * steps before that point were not processed again differently (their clocks stay in place).
    */
   capture(): RaceState {
-    return { size: this.words.size, nt: this.nt, recs: this.recs.slice(0, this.words.size * this.rec), threadClock: this.threadClock.slice() };
+    return { nt: this.nt, recs: this.recs.slice(0, this.words.size * this.rec), threadClock: this.threadClock.slice() };
   }
 
   /** The Ms the clocks have room for now (a state captured with fewer cannot be restored). */

@@ -2,7 +2,9 @@
 // interleaving — a run of purely local statements followed by one statement that touches shared
 // memory (or scheduler state) — by pausing the machine before the statement after the first
 // visible one. It records each step's access list (for dependence) and feeds the incremental
-// memory hash (for state fingerprints). Local means: the executing goroutine's own stack.
+// memory hash (for state fingerprints). Local means: the executing goroutine's own stack. A step
+// can also run on to the M's next yield (the search asks for that when it has no preemption
+// left), counting the steps it stands for.
 import type { Listener, Machine } from '../vm/machine';
 import { ACCESS_WRITE as WRITE_FLAG } from '../vm/instantiate';
 import type { Frame, Gor, Mach } from '../vm/threads';
