@@ -168,13 +168,17 @@ export class EventTracker implements Listener {
     // none is yet: points with one runnable M offer no choice, so the M's visible statements up
     // to the one that lets another M run form one step (not across a yield, which frees the
     // point after it)
-    if (this.pausing && this.visible && (!this.alone || this.yielded || this.othersRunnable(m))) {
-      // (a goroutine switch or an M state change since the step began is a yield: finish())
-      if (this.yielded || !this.runOn || m.curg !== this.startG || m.state !== this.startState) return true;
-      // where a step would have ended: the next one begins here
-      this.spanned++;
-      this.visible = false;
-      this.alone = !this.othersRunnable(m);
+    if (this.pausing && this.visible) {
+      // whether another M can run, when the step began alone (asked at most once here)
+      const others = this.alone && !this.yielded ? this.othersRunnable(m) : null;
+      if (others !== false) {
+        // (a goroutine switch or an M state change since the step began is a yield: finish())
+        if (this.yielded || !this.runOn || m.curg !== this.startG || m.state !== this.startState) return true;
+        // where a step would have ended: the next one begins here
+        this.spanned++;
+        this.visible = false;
+        this.alone = !(others ?? this.othersRunnable(m));
+      }
     }
     this.classifyStatement(m, fr, label);
     return false;
