@@ -371,6 +371,17 @@ test('on a fixed program bounded exhaustive search with k = 2 completes and find
   assert.equal(r.boundCompleted, 2);
 });
 
+test('a lone searcher stops raising the bound only when no branch needed more preemptions: at K = 2 it finds the plain search’s outcomes', () => {
+  // (steps that run on to a yield pass points whose branches are beyond the bound: they count)
+  for (const file of ['litmus.simc', 'locked-pair.simc', 'gosched-handoff.simc']) {
+    const p = compile(prog(file), 'none');
+    const spec: SearchSpec = { strategy: 'dpor', bound: 2, seed: 1, pctDepth: 3, por: true, hashing: true, horizon: 1 };
+    const out = runSearch(new ExploreTarget(p, {}), spec, { shouldStop: () => false });
+    assert.equal(out.complete, true, `${file}: ${out.failure?.result.message}`);
+    assert.deepEqual([...out.outcomes].sort(), outcomes(p, 2, 2, false, false).set, file);
+  }
+});
+
 test('on f8e4a2e the explorer stops at its limits and says what it covered', () => {
   const p = compile(race, 'f8e4a2e');
   const t = Date.now();
