@@ -74,10 +74,15 @@ function replayedTwice(p: Program, schedule: ScheduleRecord): string[] {
   return first;
 }
 
+/** A seeded generator of integers in [0, n) (a linear congruential one: the same streams every run). */
+function seededRandom(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8) % n;
+}
+
 test('race analysis: clocks sized for 2 Ms widen when a third M appears and report the same races as clocks sized for 8', () => {
   // random access streams over a few words: 3 Ms, M2 first appearing halfway through
-  let seed = 7;
-  const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const rnd = seededRandom(7);
   for (let run = 0; run < 50; run++) {
     const steps = 200;
     const threads = Int8Array.from({ length: steps }, (_, j) => (j < steps / 2 ? rnd(2) : rnd(3)));
@@ -134,8 +139,7 @@ function referenceRaces(threads: Int8Array, lists: Int32Array[]): string[] {
 }
 
 test('race analysis: a repeated access within a step changes nothing; a restored capture finds the same races again, words first met after it included', () => {
-  let seed = 11;
-  const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const rnd = seededRandom(11);
   for (let run = 0; run < 50; run++) {
     const steps = 120;
     const threads = Int8Array.from({ length: steps }, () => rnd(3));
