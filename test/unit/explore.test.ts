@@ -479,6 +479,19 @@ test('two workers sharing the dpor work list cover exactly the outcomes one sear
   assert.ok(Math.abs(two.executions - one.executions) <= one.executions / 4, `${two.executions} vs ${one.executions}`);
 });
 
+test('workers joining a search the calling thread already runs cover exactly the outcomes one searcher covers', () => {
+  const { p, parallel } = workersFor(prog('litmus.simc'), 3);
+  const spec: SearchSpec = { strategy: 'dpor', bound: 2, seed: 1, pctDepth: 3, por: true, hashing: true, horizon: 1 };
+  const one = runSearch(new ExploreTarget(p, { gomaxprocs: 3 }), spec, { shouldStop: () => false });
+  // at once, partway through (the first rounds done alone), and never (the search ends first)
+  for (const [joinAfterMs, searchers] of [[0, 2], [15, 2], [60_000, 1]] as const) {
+    const r = parallel(spec, { executions: Number.MAX_SAFE_INTEGER, deadline: Date.now() + 60_000, workers: 2, cancelled: () => false, onExecutions: () => {}, local: new ExploreTarget(p, { gomaxprocs: 3 }), joinAfterMs });
+    assert.ok(r.complete, `joining after ${joinAfterMs} ms: complete`);
+    assert.equal(r.searchers, searchers, `joining after ${joinAfterMs} ms`);
+    assert.deepEqual([...r.outcomes].sort(), [...one.outcomes].sort(), `joining after ${joinAfterMs} ms`);
+  }
+});
+
 test('branches donated below the main line (paths, claims) cover exactly the outcomes one searcher covers', () => {
   const spec: SearchSpec = { strategy: 'dpor', bound: 2, seed: 1, pctDepth: 3, por: true, hashing: true, horizon: 1, eagerDonation: true };
   const dir = mkdtempSync(path.join(tmpdir(), 'sweepscope-donate-'));

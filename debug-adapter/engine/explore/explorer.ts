@@ -58,6 +58,11 @@ export interface ParallelLimits {
   onExecutions: (n: number) => void;
   /** The calling thread searches too, on this target: one worker fewer is started. */
   local?: ExploreTarget;
+  /**
+   * With `local`: the workers join only once the search has run this long (default
+   * WORKER_JOIN_MS), so that a search shorter than a worker's start-up is not slowed by it.
+   */
+  joinAfterMs?: number;
 }
 
 export interface Estimate {

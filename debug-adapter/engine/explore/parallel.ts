@@ -92,21 +92,37 @@ export function makeParallelRunner(program: ProgramSources, target: TargetOption
   return (spec: SearchSpec, limits: ParallelLimits): SearchOutcome => runWorkers(program, target, spec, limits, workerScript);
 }
 
+/**
+ * How long the calling thread searches alone before the workers join: a worker costs about
+ * 0.6 s to start (compiling the program, running to the root) plus its own first execution of
+ * each round, which a search of a few seconds does not win back.
+ */
+export const WORKER_JOIN_MS = 1000;
+
 function runWorkers(program: ProgramSources, target: TargetOptions, spec: SearchSpec, limits: ParallelLimits, workerScript?: string): SearchOutcome {
   const rounds = spec.strategy === 'dpor' ? spec.bound + 1 : 0;
   const shared = new SharedArrayBuffer(4 * sharedSlots(rounds));
   const s = new Int32Array(shared);
   const bootstrap = workerBootstrap(workerScript);
   const started: { worker: Worker; port: MessagePort; reply?: WorkerReply }[] = [];
-  const spawned = limits.local ? limits.workers - 1 : limits.workers;
-  for (let i = 0; i < spawned; i++) {
-    const { port1, port2 } = new MessageChannel();
-    const input: WorkerInput = { ...program, target, spec, shared, maxExecutions: limits.executions, deadline: limits.deadline, workers: limits.workers, port: port2 };
-    const worker = new Worker(bootstrap, { eval: true, workerData: input, transferList: [port2] });
-    worker.unref();
-    started.push({ worker, port: port1 });
-  }
-  const here = limits.local ? searchHere(limits.local, spec, s, limits) : null;
+  let joined = false;
+  const join = (): void => {
+    joined = true;
+    for (let i = limits.local ? 1 : 0; i < limits.workers; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const input: WorkerInput = { ...program, target, spec, shared, maxExecutions: limits.executions, deadline: limits.deadline, workers: limits.workers, port: port2 };
+      const worker = new Worker(bootstrap, { eval: true, workerData: input, transferList: [port2] });
+      worker.unref();
+      started.push({ worker, port: port1 });
+    }
+  };
+  if (!limits.local) join();
+  // the shared work lists let a searcher join at any time: a finished round has nothing left to take
+  const joinAt = Date.now() + (limits.joinAfterMs ?? WORKER_JOIN_MS);
+  const joinWhenDue = (): void => {
+    if (!joined && Date.now() >= joinAt && Atomics.load(s, S_STOP) === 0) join();
+  };
+  const here = limits.local ? searchHere(limits.local, spec, s, limits, joinWhenDue) : null;
   let cancelAt = here && Atomics.load(s, S_STOP) === 1 ? Date.now() : 0;
   for (;;) {
     const done = Atomics.load(s, S_DONE);
@@ -126,7 +142,7 @@ function runWorkers(program: ProgramSources, target: TargetOptions, spec: Search
   }
   for (const w of started) void w.worker.terminate();
   const replies = started.map((w) => w.reply).filter((r): r is WorkerReply => r !== undefined);
-  return merge(here ? [here, ...replies] : replies, limits.workers);
+  return merge(here ? [here, ...replies] : replies, (here ? 1 : 0) + started.length);
 }
 
 /**
@@ -166,10 +182,11 @@ export function replyOf(out: SearchOutcome, s: Int32Array): WorkerReply {
 
 /**
  * The calling thread's share. It polls what the waiting loop would (cancel, the deadline,
- * progress) every 20 ms from the search's own stop checks, and raises the shared stop flag
- * for the workers when it stops for cancel, the deadline or an error.
+ * progress) every 20 ms from the search's own stop checks, and `poll` (the workers join when
+ * due), and raises the shared stop flag for the workers when it stops for cancel, the deadline
+ * or an error.
  */
-function searchHere(target: ExploreTarget, spec: SearchSpec, s: Int32Array, limits: ParallelLimits): WorkerReply {
+function searchHere(target: ExploreTarget, spec: SearchSpec, s: Int32Array, limits: ParallelLimits, poll: () => void): WorkerReply {
   let lastPoll = 0;
   const polled = (): boolean => {
     const now = Date.now();
@@ -177,6 +194,7 @@ function searchHere(target: ExploreTarget, spec: SearchSpec, s: Int32Array, limi
       lastPoll = now;
       limits.onExecutions(Atomics.load(s, S_EXECUTIONS));
       if (limits.cancelled() || now >= limits.deadline) Atomics.store(s, S_STOP, 1);
+      poll();
     }
     return false;
   };
@@ -188,11 +206,12 @@ function searchHere(target: ExploreTarget, spec: SearchSpec, s: Int32Array, limi
   }
 }
 
-function merge(replies: WorkerReply[], workers: number): SearchOutcome {
+/** The searchers' replies as one outcome (`searchers`: how many took part). */
+function merge(replies: WorkerReply[], searchers: number): SearchOutcome {
   const errors = replies.filter((r) => r.kind === 'error');
   if (errors.length > 0 && errors.length === replies.length) throw new Error(`explorer worker failed: ${errors[0].error}`);
   const ok = replies.filter((r) => r.kind === 'done');
-  const out: SearchOutcome = { executions: 0, complete: ok.length === workers, boundCompleted: Number.MAX_SAFE_INTEGER, prunedByHash: 0, sleepBlocked: 0, donations: 0, outcomes: new Set(), seeds: 0 };
+  const out: SearchOutcome = { executions: 0, searchers, complete: ok.length === searchers, boundCompleted: Number.MAX_SAFE_INTEGER, prunedByHash: 0, sleepBlocked: 0, donations: 0, outcomes: new Set(), seeds: 0 };
   for (const r of ok) {
     out.executions += r.executions ?? 0;
     out.complete &&= r.complete === true;

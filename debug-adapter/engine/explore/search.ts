@@ -47,6 +47,8 @@ export interface FoundFailure {
 
 export interface SearchOutcome {
   executions: number;
+  /** Parallel runs: the searchers that took part (workers join a search that runs long enough). */
+  searchers?: number;
   /** The bounded space was exhausted (dpor) — never for sampling. */
   complete: boolean;
   failure?: FoundFailure;
