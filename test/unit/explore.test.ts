@@ -480,11 +480,12 @@ test('two workers sharing the dpor work list cover exactly the outcomes one sear
 });
 
 test('workers joining a search the calling thread already runs cover exactly the outcomes one searcher covers', () => {
-  const { p, parallel } = workersFor(prog('litmus.simc'), 3);
-  const spec: SearchSpec = { strategy: 'dpor', bound: 2, seed: 1, pctDepth: 3, por: true, hashing: true, horizon: 1 };
+  // a search of a few seconds (17,000 executions), longer than a worker's start-up
+  const { p, parallel } = workersFor(prog('locked-pair.simc'), 3);
+  const spec: SearchSpec = { strategy: 'dpor', bound: 3, seed: 1, pctDepth: 3, por: true, hashing: true, horizon: 1 };
   const one = runSearch(new ExploreTarget(p, { gomaxprocs: 3 }), spec, { shouldStop: () => false });
   // at once, partway through (the first rounds done alone), and never (the search ends first)
-  for (const [joinAfterMs, searchers] of [[0, 2], [15, 2], [60_000, 1]] as const) {
+  for (const [joinAfterMs, searchers] of [[0, 2], [300, 2], [60_000, 1]] as const) {
     const r = parallel(spec, { executions: Number.MAX_SAFE_INTEGER, deadline: Date.now() + 60_000, workers: 2, cancelled: () => false, onExecutions: () => {}, local: new ExploreTarget(p, { gomaxprocs: 3 }), joinAfterMs });
     assert.ok(r.complete, `joining after ${joinAfterMs} ms: complete`);
     assert.equal(r.searchers, searchers, `joining after ${joinAfterMs} ms`);

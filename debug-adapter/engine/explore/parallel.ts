@@ -2,9 +2,10 @@
 // source texts they are handed and run the same search loop, taking their work from a
 // SharedArrayBuffer (a seed counter for sampling; per bounded round, the work list of queue.ts).
 // Given its own target, the calling thread is one of the searchers (one worker fewer to start,
-// compile and warm up); otherwise it only waits. Either way it stays synchronous (Atomics.wait
-// plus receiveMessageOnPort), so the CLI does too; cancel sets a shared flag every searcher
-// polls between steps, and a worker that has not answered 200 ms later is terminated.
+// compile and warm up) and the workers join after its first second; otherwise it only waits.
+// Either way it stays synchronous (Atomics.wait plus receiveMessageOnPort), so the CLI does too;
+// cancel sets a shared flag every searcher polls between steps, and a worker that has not
+// answered 200 ms later is terminated (one still starting is not waited for).
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { RunResult } from '../api';
@@ -60,6 +61,9 @@ export interface WorkerReply {
   failure?: { deviations: Deviation[]; result: RunResult; preemptions: number; atExecution: number };
 }
 
+/** What a search worker posts: that it starts searching (compiled, at the root), then its reply. */
+export type WorkerMessage = { kind: 'searching' } | WorkerReply;
+
 /**
  * The worker's bootstrap: it loads the bundle next to this one in dist/ (or, running from the
  * TypeScript sources, worker.ts through tsx) and turns a failure to load into an error reply,
@@ -104,7 +108,7 @@ function runWorkers(program: ProgramSources, target: TargetOptions, spec: Search
   const shared = new SharedArrayBuffer(4 * sharedSlots(rounds));
   const s = new Int32Array(shared);
   const bootstrap = workerBootstrap(workerScript);
-  const started: { worker: Worker; port: MessagePort; reply?: WorkerReply }[] = [];
+  const started: { worker: Worker; port: MessagePort; searching?: boolean; reply?: WorkerReply }[] = [];
   let joined = false;
   const join = (): void => {
     joined = true;
@@ -127,11 +131,15 @@ function runWorkers(program: ProgramSources, target: TargetOptions, spec: Search
   for (;;) {
     const done = Atomics.load(s, S_DONE);
     for (const w of started) {
-      if (w.reply) continue;
-      const m = receiveMessageOnPort(w.port);
-      if (m) w.reply = m.message as WorkerReply;
+      for (let m = receiveMessageOnPort(w.port); m && !w.reply; m = receiveMessageOnPort(w.port)) {
+        const message = m.message as WorkerMessage;
+        if (message.kind === 'searching') w.searching = true;
+        else w.reply = message;
+      }
     }
-    if (started.every((w) => w.reply)) break;
+    // once the calling thread's search has ended, a worker still starting has nothing to add
+    // (it took no work): only the searching ones are waited for
+    if (started.every((w) => w.reply || (here && !w.searching))) break;
     limits.onExecutions(Atomics.load(s, S_EXECUTIONS));
     if (cancelAt === 0 && (limits.cancelled() || Date.now() >= limits.deadline)) {
       Atomics.store(s, S_STOP, 1);
@@ -142,7 +150,8 @@ function runWorkers(program: ProgramSources, target: TargetOptions, spec: Search
   }
   for (const w of started) void w.worker.terminate();
   const replies = started.map((w) => w.reply).filter((r): r is WorkerReply => r !== undefined);
-  return merge(here ? [here, ...replies] : replies, (here ? 1 : 0) + started.length);
+  // a worker stopped before it searched took no part
+  return merge(here ? [here, ...replies] : replies, (here ? 1 : 0) + started.filter((w) => w.reply || w.searching).length);
 }
 
 /**

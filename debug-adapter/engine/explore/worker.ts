@@ -10,7 +10,7 @@ import type { ScheduleRecord } from '../api';
 import { compileProgram, type Program } from '../index';
 import { compareRuns, formatComparison } from './compare';
 import { explore, type ExploreOptions } from './explorer';
-import { makeParallelRunner, replyOf, sharedControl, S_DONE, type ProgramSources, type WorkerInput, type WorkerReply } from './parallel';
+import { makeParallelRunner, replyOf, sharedControl, S_DONE, type ProgramSources, type WorkerInput, type WorkerMessage, type WorkerReply } from './parallel';
 import { runSearch } from './search';
 import { ExploreTarget } from './target';
 
@@ -36,6 +36,7 @@ function compileFrom(p: ProgramSources): Program {
 function search(input: WorkerInput): WorkerReply {
   const s = new Int32Array(input.shared);
   const target = new ExploreTarget(compileFrom(input), input.target);
+  input.port.postMessage({ kind: 'searching' } satisfies WorkerMessage);
   return replyOf(runSearch(target, input.spec, sharedControl(s, input.maxExecutions, () => Date.now() >= input.deadline)), s);
 }
 
