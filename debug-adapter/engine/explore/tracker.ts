@@ -25,6 +25,12 @@ const YIELDS: ReadonlySet<string> = new Set(['runtime·gosched', 'runtime·osyie
 /** Large enough that a step only ends at a visible statement (or a block, or the program's end). */
 export const STEP_LIMIT = 1_000_000;
 
+/**
+ * A run-on step also ends at the first point past this many statements, so that the search
+ * checks its limits and Cancel often even while an M spins without yielding.
+ */
+const RUN_ON_STATEMENTS = 16_384;
+
 export class EventTracker implements Listener {
   private buf = new Int32Array(1024);
   private len = 0;
@@ -44,6 +50,8 @@ export class EventTracker implements Listener {
   /** The M's goroutine and state when the step began (a run-on step ends when either changes). */
   private startG: Gor | null = null;
   private startState = '';
+  /** Statements the current step has begun. */
+  private statements = 0;
   /** The explorer steps (as a step that does not run on would take them) the last step stands for. */
   spanned = 1;
   /** The last step yielded the M (gosched, osyield, park, a goroutine switch, a block): switching away is free. */
@@ -72,6 +80,7 @@ export class EventTracker implements Listener {
     this.begin(true);
     this.runOn = runOn;
     this.spanned = 1;
+    this.statements = 0;
     this.alone = !this.othersRunnable(m);
     const before = m.curg;
     const state = m.state;
@@ -173,13 +182,14 @@ export class EventTracker implements Listener {
       const others = this.alone && !this.yielded ? this.othersRunnable(m) : null;
       if (others !== false) {
         // (a goroutine switch or an M state change since the step began is a yield: finish())
-        if (this.yielded || !this.runOn || m.curg !== this.startG || m.state !== this.startState) return true;
+        if (this.yielded || !this.runOn || m.curg !== this.startG || m.state !== this.startState || this.statements >= RUN_ON_STATEMENTS) return true;
         // where a step would have ended: the next one begins here
         this.spanned++;
         this.visible = false;
         this.alone = !(others ?? this.othersRunnable(m));
       }
     }
+    this.statements++;
     this.classifyStatement(m, fr, label);
     return false;
   }
