@@ -7,8 +7,7 @@
 // path from being taken twice). Once an execution has used the whole bound, a step runs on to
 // its M's next yield (tracker.ts): the points in between offer no choice the bound allows, so
 // they are not made (races with those steps ask at the step's start, the cheaper place).
-// Reductions, each switchable for the soundness tests and the
-// benchmark:
+// Reductions, each switchable for the soundness tests and the benchmark:
 //  - dpor: dynamic partial-order reduction — Flanagan–Godefroid backtrack sets from races found
 //    with vector clocks over the steps' access lists (races.ts), plus the conservative extra
 //    branch of bounded POR (Coons et al. 2013: also branch where the racing step's M was
@@ -539,8 +538,7 @@ export class BoundedSearch {
    */
   private extend(forced: number): boolean {
     const t = this.target;
-    // limits and cancel are checked every 64 steps, or sooner after long steps (one that runs
-    // on to a yield can be long)
+    // limits and cancel: every 64 steps, sooner after long ones (a run-on step can be long)
     let countdown = 0;
     for (;;) {
       if (--countdown <= 0) {
