@@ -246,7 +246,7 @@ async function workers(): Promise<void> {
   const r1 = rate(1);
   const r2 = rate(2);
   row('random walk on f8e4a2e (no failures): executions/s, 1 searcher', r1.toFixed(2));
-  row('same, 2 searchers', r2.toFixed(2), `speed-up ${(r2 / r1).toFixed(2)}x (includes the worker's start-up)`);
+  row('same, 2 searchers', r2.toFixed(2), `speed-up ${(r2 / r1).toFixed(2)}x (includes the worker's start-up and the second before it joins)`);
   await machineCeiling();
 }
 
