@@ -138,13 +138,17 @@ function referenceRaces(threads: Int8Array, lists: Int32Array[]): string[] {
   return found;
 }
 
+/** Words for the race-analysis tests: a pseudo-word, neighbours across page boundaries, far pages. */
+const RACE_WORDS = [2, 100, 4095, 4096, 1 << 20, 4097, (1 << 20) + 1, (1 << 28) + 7, 101];
+
 test('race analysis: a repeated access within a step changes nothing; a restored capture finds the same races again, words first met after it included', () => {
   const rnd = seededRandom(11);
   for (let run = 0; run < 50; run++) {
     const steps = 120;
     const threads = Int8Array.from({ length: steps }, () => rnd(3));
-    // the second half also touches words the first half never did
-    const lists = Array.from(threads, (_, j) => Int32Array.from({ length: 2 * (1 + rnd(4)) }, (_, k) => (k % 2 === 0 ? 100 + rnd(j < steps / 2 ? 5 : 9) : rnd(2))));
+    // the second half also touches words the first half never did; words on several pages of
+    // the analysis's word directory, a pseudo-word among them
+    const lists = Array.from(threads, (_, j) => Int32Array.from({ length: 2 * (1 + rnd(4)) }, (_, k) => (k % 2 === 0 ? RACE_WORDS[rnd(j < steps / 2 ? 5 : 9)] : rnd(2))));
     const doubled = lists.map((l) => Int32Array.from([...l, ...l]));
     const racesOf = (a: RaceAnalysis, ls: Int32Array[], from: number): string[] => {
       const found: string[] = [];
@@ -275,6 +279,15 @@ test('DPOR under a preemption bound (what the dpor strategy runs) finds exactly 
   const all = outcomes(locked, 2, 2, true, true, true).set.join('\n');
   assert.match(all, /a=12 b=12/);
   assert.match(all, /a=21 b=21/);
+});
+
+test('a step running alone ends once a wake-up lets another M run, even one written to the waker’s own stack', () => {
+  // the sleeper waits on a Note in main's frame; after main wakes it, main's next shared access
+  // must be a point again: x = 21 with the sleeper having slept needs the sleeper to run there
+  const p = compile(prog('stack-note.simc'), 'none');
+  const plain = outcomes(p, 2, 2, false, false);
+  assert.ok(plain.set.some((o) => o.includes('x=21 slept=1')), plain.set.join('\n'));
+  for (const bound of [0, 1, 2]) assert.deepEqual(outcomes(p, 2, bound, true, true, true).set, outcomes(p, 2, bound, false, false).set, `bound ${bound}`);
 });
 
 test('on random programs DPOR with at most two preemptions finds exactly the plain search’s outcomes', () => {

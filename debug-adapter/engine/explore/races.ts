@@ -17,46 +17,42 @@ export interface RaceState {
   threadClock: Int32Array;
 }
 
+const PAGE_BITS = 12;
+const PAGE_MASK = (1 << PAGE_BITS) - 1;
+/** The page of words none of which has a record yet (never written). */
+const NO_PAGE = new Int32Array(0);
+
 /**
- * Word → record index, open addressing. Never cleared: a word keeps its record index for the
- * whole search, so a checkpoint of the analysis is just the records' contents.
+ * Word → record index: a directory of pages of 4,096 words each, made when a word of the page
+ * is first met (two array reads per access instead of a hash probe). Never
+ * cleared: a word keeps its record index for the whole search, so a checkpoint of the analysis
+ * is just the records' contents.
  */
 class WordTable {
-  private keys = new Int32Array(1 << 16);
-  private vals = new Int32Array(1 << 16);
-  private used = new Uint8Array(1 << 16);
+  /**
+   * Page of word w: pages[w >>> PAGE_BITS] (NO_PAGE until a word of it is met; dense, so its
+   * elements stay fast); each entry is the record index + 1 (0: none yet).
+   */
+  private pages: Int32Array[] = [];
   size = 0;
 
   /** The record index of `w`, made (as `size`) when it has none. */
   getOrAdd(w: number): number {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    const mask = this.keys.length - 1;
-    for (let i = Math.imul(w, 0x9e3779b1) >>> 16 & mask; ; i = (i + 1) & mask) {
-      if (this.used[i] === 0) {
-        this.used[i] = 1;
-        this.keys[i] = w;
-        this.vals[i] = this.size;
-        return this.size++;
-      }
-      if (this.keys[i] === w) return this.vals[i];
-    }
+    const n = w >>> PAGE_BITS;
+    let page = n < this.pages.length ? this.pages[n] : NO_PAGE;
+    if (page === NO_PAGE) page = this.newPage(n);
+    const i = w & PAGE_MASK;
+    const v = page[i];
+    if (v !== 0) return v - 1;
+    page[i] = ++this.size;
+    return this.size - 1;
   }
 
-  private grow(): void {
-    const { keys, vals, used } = this;
-    const n = keys.length * 2;
-    this.keys = new Int32Array(n);
-    this.vals = new Int32Array(n);
-    this.used = new Uint8Array(n);
-    const mask = n - 1;
-    for (let k = 0; k < keys.length; k++) {
-      if (used[k] === 0) continue;
-      let i = Math.imul(keys[k], 0x9e3779b1) >>> 16 & mask;
-      while (this.used[i] === 1) i = (i + 1) & mask;
-      this.used[i] = 1;
-      this.keys[i] = keys[k];
-      this.vals[i] = vals[k];
-    }
+  private newPage(n: number): Int32Array {
+    while (this.pages.length <= n) this.pages.push(NO_PAGE);
+    const page = new Int32Array(1 << PAGE_BITS);
+    this.pages[n] = page;
+    return page;
   }
 }
 

@@ -52,6 +52,14 @@ export class EventTracker implements Listener {
   private startState = '';
   /** Statements the current step has begun. */
   private statements = 0;
+  /**
+   * Writes recorded so far (shared words and scheduler pseudo-words). Whatever lets another M
+   * run is one: a lock or note word (unlock and notewakeup record a write of their own
+   * besides it, so one on the waker's stack counts too), stopwait, a goroutine made ready. `aloneAt` is the count when
+   * no other M could run, so that a step running alone asks the machine again only after a write.
+   */
+  private writes = 0;
+  private aloneAt = -1;
   /** The explorer steps (as a step that does not run on would take them) the last step stands for. */
   spanned = 1;
   /** The last step yielded the M (gosched, osyield, park, a goroutine switch, a block): switching away is free. */
@@ -81,6 +89,7 @@ export class EventTracker implements Listener {
     this.runOn = runOn;
     this.spanned = 1;
     this.statements = 0;
+    this.aloneAt = -1;
     this.alone = !this.othersRunnable(m);
     const before = m.curg;
     const state = m.state;
@@ -141,6 +150,7 @@ export class EventTracker implements Listener {
   }
 
   private push(word: number, kind: number): void {
+    if (kind === A_WRITE) this.writes++;
     if (!this.recording) return;
     if (this.len + 2 > this.buf.length) {
       const n = new Int32Array(this.buf.length * 2);
@@ -194,8 +204,11 @@ export class EventTracker implements Listener {
     return false;
   }
 
+  /** Can an M other than m run now? (Not asked again while nothing was written since it could not.) */
   private othersRunnable(m: Mach): boolean {
+    if (this.writes === this.aloneAt) return false;
     for (const x of this.vm.ms) if (x !== m && this.vm.isRunnable(x)) return true;
+    this.aloneAt = this.writes;
     return false;
   }
 

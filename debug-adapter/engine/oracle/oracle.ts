@@ -8,7 +8,7 @@ import type { FunctionLocation } from '../api';
 import { ACCESS_WRITE as WRITE_FLAG } from '../vm/instantiate';
 import type { Listener, Machine } from '../vm/machine';
 import { DATA_BASE, hex } from '../vm/memory';
-import { Frame, type Mach, PStatus } from '../vm/threads';
+import { type Frame, type Mach, PStatus } from '../vm/threads';
 import { type HeapView, MSpanInUse, PAGE_SHIFT, type SpanInfo } from './heap-view';
 import { SweepObserver, type Ownership, type SweepEvent, type SweepObserverState } from './sweep-observer';
 
@@ -44,9 +44,6 @@ export interface OracleState {
   registry: Map<number, { size: number; noscan: boolean }>;
   pendingMalloc: [FrameRef, { flag: number; H: number }][];
   lastH: number;
-  /** The current statement's frame: on a stack, or (returned from since) a detached copy. */
-  here: FrameRef | Frame | null;
-  hereLabel: number;
   violations: number;
   sweep: SweepObserverState;
 }
@@ -60,9 +57,6 @@ export class Oracle implements Listener {
   private readonly sweep: SweepObserver;
   private lastH: number;
   private readonly fn: Record<'mallocgc' | 'free' | 'gcmark' | 'sweep', number>;
-  /** Where the current statement is (for reports); two fields, no allocation per statement. */
-  private hereFrame: Frame | null = null;
-  private hereLabel = 0;
   violations = 0;
   private readonly flagUnlockedOwner: boolean;
   private readonly reportsNow: () => boolean;
@@ -98,8 +92,6 @@ export class Oracle implements Listener {
         return ref ? [[ref, v]] : [];
       }),
       lastH: this.lastH,
-      here: this.hereFrame ? (this.refOf(this.hereFrame) ?? this.detached(this.hereFrame)) : null,
-      hereLabel: this.hereLabel,
       violations: this.violations,
       sweep: this.sweep.capture(),
     };
@@ -112,8 +104,6 @@ export class Oracle implements Listener {
     this.pendingMalloc.clear();
     for (const [ref, v] of s.pendingMalloc) this.pendingMalloc.set(this.frameOf(ref), v);
     this.lastH = s.lastH;
-    this.hereFrame = s.here === null ? null : s.here instanceof Frame ? s.here : this.frameOf(s.here);
-    this.hereLabel = s.hereLabel;
     this.violations = s.violations;
     this.sweep.restore(s.sweep);
   }
@@ -126,23 +116,11 @@ export class Oracle implements Listener {
     return null;
   }
 
-  private detached(fr: Frame): Frame {
-    const copy = new Frame(fr.fn, fr.fp, 0);
-    copy.pc = fr.pc;
-    return copy;
-  }
-
   private frameOf([g, i]: FrameRef): Frame {
     return this.vm.gs[g].frames[i];
   }
 
   // ---- listener ----
-  onStatement(_m: Mach, fr: Frame, label: number): boolean {
-    this.hereFrame = fr;
-    this.hereLabel = label;
-    return false;
-  }
-
   onCall(m: Mach, fr: Frame): void {
     if (fr.fn === this.fn.mallocgc) {
       const meta = this.vm.code.funcs[fr.fn];
@@ -190,15 +168,17 @@ export class Oracle implements Listener {
       message: `${invariant}: ${text} (${who}, step ${this.vm.stepsNow()}${at ? `, ${at.function}` : ''})`,
       m,
       g,
-      frame: this.hereFrame ?? undefined,
+      frame: this.vm.hereFrame ?? undefined,
       at,
     });
   }
 
   private location(): FunctionLocation | undefined {
-    if (!this.hereFrame) return undefined;
-    const meta = this.vm.code.funcs[this.hereFrame.fn];
-    const label = meta.labels[this.hereLabel];
+    // the statement running now (the machine keeps it for reports like this one)
+    const fr = this.vm.hereFrame;
+    if (!fr) return undefined;
+    const meta = this.vm.code.funcs[fr.fn];
+    const label = meta.labels[this.vm.hereLabel];
     return label ? { ...label.loc, function: label.kind === 'builtin' && label.builtin ? label.builtin : meta.name } : undefined;
   }
 

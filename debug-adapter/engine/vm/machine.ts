@@ -146,6 +146,14 @@ export class Machine implements AccessSink {
   }
   private returnListeners = 0;
   private stmtListeners: Listener[] = [];
+  private accessListeners: Listener[] = [];
+  /**
+   * The statement about to run, or running (instrumented code): its frame and label. Kept here,
+   * two stores per statement, so that a listener reporting from inside a statement (the oracle)
+   * needs no statement hook of its own.
+   */
+  hereFrame: Frame | null = null;
+  hereLabel = 0;
   /** Set when a listener stopped the machine before a statement; run() returns. */
   paused: { m: Mach; frame: Frame; label: number; reason: string } | null = null;
   private pauseRequest: string | null = null;
@@ -156,6 +164,7 @@ export class Machine implements AccessSink {
     if (needs && !this.instrumented) this.instrumented = instantiate(this.code.instrumentedSource, true, this.mem, this.builtins, this);
     this.active = needs && this.instrumented ? this.instrumented : this.fast;
     this.stmtListeners = this.listeners.filter((l) => l.onStatement);
+    this.accessListeners = this.listeners.filter((l) => l.onAccess);
     // the same two functions every time: the compiled code's call sites stay monomorphic when
     // listeners come and go (the explorer attaches a fresh oracle to every execution)
     this.stmtHook = needs ? this.boundStatementHook : null;
@@ -168,7 +177,9 @@ export class Machine implements AccessSink {
     for (const l of this.callListeners) l.onCall?.(this.cur, fr);
   };
   access(addr: number, size: number, flags: number): void {
-    for (const l of this.listeners) l.onAccess?.(addr, size, flags, this.cur);
+    const ls = this.accessListeners;
+    const m = this.cur;
+    for (let i = 0; i < ls.length; i++) ls[i].onAccess?.(addr, size, flags, m);
   }
   get listening(): boolean {
     return this.listeners.length > 0;
@@ -689,6 +700,8 @@ export class Machine implements AccessSink {
   /** The statement hook of instrumented code: pause requests and listeners' breakpoints. */
   private statementHook(fr: Frame, label: number): boolean {
     if (this.halted) return true; // a listener ended the run: stop before the next statement
+    this.hereFrame = fr;
+    this.hereLabel = label;
     const m = this.cur;
     const skip = this.resumeSkip;
     if (skip && skip.frame === fr) {
