@@ -24,9 +24,9 @@ const NO_PAGE = new Int32Array(0);
 
 /**
  * Word → record index: a directory of pages of 4,096 words each, made when a word of the page
- * is first met (two array reads per access instead of a hash probe). Never
- * cleared: a word keeps its record index for the whole search, so a checkpoint of the analysis
- * is just the records' contents.
+ * is first met (two array reads per access instead of a hash probe). Never cleared: a word
+ * keeps its record index for the whole search, so a checkpoint of the analysis is just the
+ * records' contents.
  */
 class WordTable {
   /**

@@ -54,9 +54,9 @@ export class EventTracker implements Listener {
   private statements = 0;
   /**
    * Writes recorded so far (shared words and scheduler pseudo-words). Whatever lets another M
-   * run is one: a lock or note word (unlock and notewakeup record a write of their own
-   * besides it, so one on the waker's stack counts too), stopwait, a goroutine made ready. `aloneAt` is the count when
-   * no other M could run, so that a step running alone asks the machine again only after a write.
+   * run is one: a lock or note word (unlock and notewakeup record a write of their own besides
+   * it, so one on the waker's stack counts too), stopwait, a goroutine made ready. `aloneAt` is
+   * the count when no other M could run: a step running alone asks again only after a write.
    */
   private writes = 0;
   private aloneAt = -1;
