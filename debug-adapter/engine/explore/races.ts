@@ -2,8 +2,8 @@
 // steps by vector clocks, computed from the steps' access lists (access.ts). Two steps of
 // different Ms race when they conflict (same word, one writes) and neither happens before the
 // other; the search then asks for the later step's M to run before the earlier one. Everything
-// lives in typed arrays (per-word records, found through an open-addressing table that keeps a
-// word's record for the whole search), since it runs once per explorer step of every execution.
+// lives in typed arrays (per-word records, found through a directory of word pages that keeps
+// a word's record for the whole search), since it runs once per explorer step of every execution.
 
 /** Ms the analysis tracks (ids 0..MAX_THREADS−1). */
 export const MAX_THREADS = 8;
