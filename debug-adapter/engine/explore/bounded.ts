@@ -147,8 +147,19 @@ function accessesOf(p: Point): AccessList {
   return p.accPool.slice(p.accAt, p.accAt + p.accLen);
 }
 
+/**
+ * A point with every field, always made here: all points share one hidden class (copies made
+ * by object spread got another, and the search's hot functions kept meeting both).
+ */
+function blankPoint(): Point {
+  return {
+    enabled: 0, last: -1, preempts: 0, backtrack: 0, done: 0, sleep: 0, sleepLists: NO_SLEEP, thread: -1, steps: 0, spanned: 1,
+    accAt: 0, accLen: 0, accPool: EMPTY, free: true, yielded: false, entry: -1, footprint: null, host: null, ha: 0, hb: 0, claimed: 0,
+  };
+}
+
 function clonePoint(p: Point): Point {
-  return { ...p, sleepLists: p.sleepLists.slice(), footprint: null, host: null, entry: -1, claimed: 0 };
+  return Object.assign(blankPoint(), p, { sleepLists: p.sleepLists.slice(), footprint: null, host: null, entry: -1, claimed: 0 });
 }
 const bit = (t: number): number => 1 << t;
 const lowest = (mask: number): number => 31 - Math.clz32(mask & -mask);
@@ -635,20 +646,8 @@ export class BoundedSearch {
         }
       }
     }
-    const p = this.spare.pop();
-    if (!p) {
-      return {
-        enabled, last, preempts, backtrack: 0, done: 0, sleep, sleepLists, thread: -1, steps: 0, spanned: 1,
-        free: prev ? prev.yielded : true, yielded: false,
-        accAt: 0, accLen: 0, accPool: EMPTY, entry: -1,
-        footprint: null,
-        host: prev ? prev.host : null,
-        ha: prev ? pathHashA(prev.ha, prev.thread) : this.o.bound,
-        hb: prev ? pathHashB(prev.hb, prev.thread) : ~this.o.bound,
-        claimed: 0,
-      };
-    }
     // a popped point, reused (one object per explorer step is most of the search's garbage)
+    const p = this.spare.pop() ?? blankPoint();
     p.enabled = enabled;
     p.last = last;
     p.preempts = preempts;
