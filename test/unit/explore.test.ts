@@ -285,9 +285,11 @@ test('a step running alone ends once a wake-up lets another M run, even one writ
   // the sleeper waits on a Note in main's frame; after main wakes it, main's next shared access
   // must be a point again: x = 21 with the sleeper having slept needs the sleeper to run there
   const p = compile(prog('stack-note.simc'), 'none');
-  const plain = outcomes(p, 2, 2, false, false);
-  assert.ok(plain.set.some((o) => o.includes('x=21 slept=1')), plain.set.join('\n'));
-  for (const bound of [0, 1, 2]) assert.deepEqual(outcomes(p, 2, bound, true, true, true).set, outcomes(p, 2, bound, false, false).set, `bound ${bound}`);
+  for (const bound of [0, 1, 2]) {
+    const plain = outcomes(p, 2, bound, false, false).set;
+    if (bound === 2) assert.ok(plain.some((o) => o.includes('x=21 slept=1')), plain.join('\n'));
+    assert.deepEqual(outcomes(p, 2, bound, true, true, true).set, plain, `bound ${bound}`);
+  }
 });
 
 test('on random programs DPOR with at most two preemptions finds exactly the plain search’s outcomes', () => {

@@ -158,8 +158,9 @@ function blankPoint(): Point {
   };
 }
 
-function clonePoint(p: Point): Point {
-  return Object.assign(blankPoint(), p, { sleepLists: p.sleepLists.slice(), footprint: null, host: null, entry: -1, claimed: 0 });
+/** A copy of p with nothing of its search state (footprint, claims): into `to` when given. */
+function clonePoint(p: Point, to: Point = blankPoint()): Point {
+  return Object.assign(to, p, { sleepLists: p.sleepLists.slice(), footprint: null, host: null, entry: -1, claimed: 0 });
 }
 const bit = (t: number): number => 1 << t;
 const lowest = (mask: number): number => 31 - Math.clz32(mask & -mask);
@@ -320,8 +321,7 @@ export class BoundedSearch {
   /** Stack point i becomes a fresh copy of main-line point i (the object there is reused). */
   private copyMainLinePoint(main: Point[], i: number): void {
     const to = this.stack[i];
-    if (to && to !== main[i]) Object.assign(to, main[i], { sleepLists: main[i].sleepLists.slice(), footprint: null, host: null, entry: -1, claimed: 0 });
-    else this.stack[i] = clonePoint(main[i]);
+    this.stack[i] = to && to !== main[i] ? clonePoint(main[i], to) : clonePoint(main[i]);
   }
 
   /**
